@@ -1,0 +1,246 @@
+package dev.tether.processor.order;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tether.processor.order.OrderEvent.OrderLine;
+import dev.tether.processor.order.OrderEvent.OrderStatus;
+import dev.tether.processor.order.OrderEvent.OrderUpserted;
+import dev.tether.processor.order.OrderEvent.PaymentCaptured;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an SQS message body into an {@link OrderEvent}, strictly.
+ *
+ * <p>The body is read as a JSON tree and every field is checked against the contract by its JSON type: nothing is
+ * coerced (a string where a number belongs is an error, not a number) and nothing is truncated (a fraction or an
+ * out-of-range number where an integer belongs is an error). Unknown fields are ignored, so producers can add fields.
+ * Errors name the field and what was expected, never the value: bodies may carry personal data.
+ */
+public final class OrderEventParser {
+
+    /** Order lines per event, at most. */
+    public static final int MAX_LINES = 100;
+
+    /** Length of ids and skus, in characters, at most (the columns are VARCHAR(64)). */
+    public static final int MAX_ID_LENGTH = 64;
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    /** DATETIME(6) holds years 1000 to 9999 (MySQL manual, "The DATE, DATETIME, and TIMESTAMP Types"). */
+    private static final Instant EARLIEST = LocalDate.of(1000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+
+    private static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+
+    private final ObjectReader reader;
+
+    public OrderEventParser() {
+        JsonMapper mapper = JsonMapper.builder()
+                // A body is exactly one JSON value: "{...} {...}" or "{...} trailing" is not a body.
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // {"a":1,"a":2} is ambiguous: reject it rather than let the last one win silently.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Keep every number exact so range checks see the number that was sent.
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                .disable(JsonParser.Feature.ALLOW_COMMENTS)
+                .build();
+        this.reader = mapper.reader();
+    }
+
+    /** Parses and validates one body. */
+    public OrderEvent parse(String body) throws InvalidEventException {
+        if (body == null || body.isBlank()) {
+            throw new InvalidEventException("body", "is empty; expected a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = reader.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(
+                    "body", "is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEventException("body", "must be a JSON object");
+        }
+        UUID eventId = uuid(root, "eventId");
+        String type = text(root, "type", "type");
+        Instant occurredAt = instant(root, "occurredAt");
+        JsonNode data = object(root, "data", "data");
+        return switch (type) {
+            case "OrderUpserted" -> orderUpserted(eventId, occurredAt, data);
+            case "PaymentCaptured" -> paymentCaptured(eventId, occurredAt, data);
+            default -> throw new InvalidEventException(
+                    "type", "is not a known event type; expected OrderUpserted or PaymentCaptured");
+        };
+    }
+
+    private static OrderUpserted orderUpserted(UUID eventId, Instant occurredAt, JsonNode data)
+            throws InvalidEventException {
+        String orderId = id(data, "orderId", "data.orderId");
+        String customerId = id(data, "customerId", "data.customerId");
+        OrderStatus status = status(data);
+        String currency = currency(data, "data.currency");
+        long totalCents = integer(data, "totalCents", "data.totalCents", 0, Long.MAX_VALUE);
+        long version = integer(data, "version", "data.version", 1, Long.MAX_VALUE);
+        JsonNode linesNode = data.get("lines");
+        if (linesNode == null || linesNode.isNull()) {
+            throw new InvalidEventException("data.lines", "is required; expected an array of 0 to " + MAX_LINES);
+        }
+        if (!linesNode.isArray()) {
+            throw new InvalidEventException("data.lines", "must be an array");
+        }
+        if (linesNode.size() > MAX_LINES) {
+            throw new InvalidEventException("data.lines", "has " + linesNode.size() + " lines; at most " + MAX_LINES);
+        }
+        List<OrderLine> lines = new ArrayList<>(linesNode.size());
+        for (int i = 0; i < linesNode.size(); i++) {
+            String path = "data.lines[" + i + "]";
+            JsonNode line = linesNode.get(i);
+            if (!line.isObject()) {
+                throw new InvalidEventException(path, "must be a JSON object");
+            }
+            String sku = id(line, "sku", path + ".sku");
+            int quantity = (int) integer(line, "quantity", path + ".quantity", 1, Integer.MAX_VALUE);
+            long unitPrice = integer(line, "unitPriceCents", path + ".unitPriceCents", 0, Long.MAX_VALUE);
+            lines.add(new OrderLine(sku, quantity, unitPrice));
+        }
+        return new OrderUpserted(eventId, occurredAt, orderId, customerId, status, currency, totalCents, version, lines);
+    }
+
+    private static PaymentCaptured paymentCaptured(UUID eventId, Instant occurredAt, JsonNode data)
+            throws InvalidEventException {
+        String paymentId = id(data, "paymentId", "data.paymentId");
+        String customerId = id(data, "customerId", "data.customerId");
+        long amountCents = integer(data, "amountCents", "data.amountCents", 1, Long.MAX_VALUE);
+        String currency = currency(data, "data.currency");
+        return new PaymentCaptured(eventId, occurredAt, paymentId, customerId, amountCents, currency);
+    }
+
+    private static JsonNode required(JsonNode parent, String name, String path) throws InvalidEventException {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException(path, "is required");
+        }
+        return node;
+    }
+
+    private static JsonNode object(JsonNode parent, String name, String path) throws InvalidEventException {
+        JsonNode node = required(parent, name, path);
+        if (!node.isObject()) {
+            throw new InvalidEventException(path, "must be a JSON object");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode parent, String name, String path) throws InvalidEventException {
+        JsonNode node = required(parent, name, path);
+        if (!node.isTextual()) {
+            throw new InvalidEventException(path, "must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static UUID uuid(JsonNode parent, String name) throws InvalidEventException {
+        String value = text(parent, name, name);
+        if (!UUID_TEXT.matcher(value).matches()) {
+            throw new InvalidEventException(name, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
+        }
+        return UUID.fromString(value);
+    }
+
+    private static Instant instant(JsonNode parent, String name) throws InvalidEventException {
+        String value = text(parent, name, name);
+        Instant instant;
+        try {
+            instant = DateTimeFormatter.ISO_INSTANT.parse(value, Instant::from);
+        } catch (DateTimeException e) {
+            throw new InvalidEventException(name, "must be an ISO-8601 instant such as 2026-11-26T10:15:30.123456Z");
+        }
+        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+            throw new InvalidEventException(name, "must lie between the years 1000 and 9999");
+        }
+        // DATETIME(6) keeps microseconds; truncate here so every server stores the same value.
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** An id or sku: 1 to 64 printable characters, without leading or trailing white space. */
+    static String id(JsonNode parent, String name, String path) throws InvalidEventException {
+        String value = text(parent, name, path);
+        int length = value.codePointCount(0, value.length());
+        if (length == 0 || length > MAX_ID_LENGTH) {
+            throw new InvalidEventException(path, "must be 1 to " + MAX_ID_LENGTH + " characters long");
+        }
+        if (!value.codePoints().allMatch(OrderEventParser::isPrintable)) {
+            throw new InvalidEventException(path, "must contain printable characters only");
+        }
+        // MySQL's PAD SPACE collations compare 'a' and 'a ' as equal: such ids would collide in a primary key.
+        if (Character.isWhitespace(value.codePointAt(0))
+                || Character.isWhitespace(value.codePointBefore(value.length()))) {
+            throw new InvalidEventException(path, "must not start or end with white space");
+        }
+        return value;
+    }
+
+    private static boolean isPrintable(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.SURROGATE,
+                    Character.PRIVATE_USE,
+                    Character.UNASSIGNED,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
+    }
+
+    private static String currency(JsonNode parent, String path) throws InvalidEventException {
+        String value = text(parent, "currency", path);
+        if (!CURRENCY.matcher(value).matches()) {
+            throw new InvalidEventException(path, "must be three upper-case letters (ISO 4217, e.g. EUR)");
+        }
+        return value;
+    }
+
+    private static OrderStatus status(JsonNode data) throws InvalidEventException {
+        String value = text(data, "status", "data.status");
+        for (OrderStatus status : OrderStatus.values()) {
+            if (status.name().equals(value)) {
+                return status;
+            }
+        }
+        throw new InvalidEventException("data.status", "must be one of PLACED, PAID, SHIPPED, CANCELLED");
+    }
+
+    private static long integer(JsonNode parent, String name, String path, long min, long max)
+            throws InvalidEventException {
+        JsonNode node = required(parent, name, path);
+        if (!node.isNumber()) {
+            throw new InvalidEventException(path, "must be a JSON number");
+        }
+        if (!node.isIntegralNumber()) {
+            throw new InvalidEventException(path, "must be a whole number, without fraction or exponent");
+        }
+        if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            throw new InvalidEventException(path, "must be between " + min + " and " + max);
+        }
+        return node.longValue();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tether.processor.write;
+
+import static dev.tether.db.Tables.CUSTOMER_BALANCES;
+import static dev.tether.db.Tables.ORDERS;
+import static dev.tether.db.Tables.ORDER_LINES;
+import static org.jooq.impl.DSL.excluded;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.when;
+
+import dev.tether.processor.order.OrderEvent;
+import dev.tether.processor.order.OrderEvent.OrderLine;
+import dev.tether.processor.order.OrderEvent.OrderUpserted;
+import dev.tether.processor.order.OrderEvent.PaymentCaptured;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Row5;
+import org.jooq.Row7;
+import org.jooq.impl.DSL;
+
+/**
+ * Applies order events with multi-row statements: however many events a group holds, it costs one locking read,
+ * one upsert and one replace of lines for the orders, and one upsert for the balances (more only when a statement
+ * would outgrow the byte budget).
+ *
+ * <ul>
+ *   <li>{@code OrderUpserted} applies only when its {@code version} is greater than the stored one; of several for
+ *       one order in a group, the highest version wins. A winner replaces the order's lines.
+ *   <li>{@code PaymentCaptured} adds {@code amountCents} to the customer's balance in that currency, created at 0.
+ * </ul>
+ *
+ * <p>Rows are written in key order, so two containers writing overlapping batches take their locks in the same
+ * order.
+ */
+public final class OrderEventWriter implements BatchWriter<OrderEvent> {
+
+    /** Fixed bytes of a row besides its text: numbers, a timestamp, quotes and separators. */
+    private static final int ROW_OVERHEAD_BYTES = 96;
+
+    private final int maxStatementBytes;
+
+    public OrderEventWriter(int maxStatementBytes) {
+        this.maxStatementBytes = maxStatementBytes;
+    }
+
+    @Override
+    public void write(DSLContext tx, List<OrderEvent> events) {
+        Map<String, OrderUpserted> latestOrders = new TreeMap<>();
+        List<PaymentCaptured> payments = new ArrayList<>();
+        for (OrderEvent event : events) {
+            if (event instanceof OrderUpserted order) {
+                latestOrders.merge(order.orderId(), order, (a, b) -> b.version() > a.version() ? b : a);
+            } else if (event instanceof PaymentCaptured payment) {
+                payments.add(payment);
+            }
+        }
+        if (!latestOrders.isEmpty()) {
+            writeOrders(tx, List.copyOf(latestOrders.values()));
+        }
+        if (!payments.isEmpty()) {
+            payments.sort(Comparator.comparing(PaymentCaptured::customerId).thenComparing(PaymentCaptured::currency));
+            writeBalances(tx, payments);
+        }
+    }
+
+    private void writeOrders(DSLContext tx, List<OrderUpserted> orders) {
+        // Lock the stored rows (and, under REPEATABLE READ, the gaps of absent ones) and learn their versions, so
+        // that only the winners' lines are replaced.
+        Map<String, Long> storedVersions = new HashMap<>();
+        for (List<OrderUpserted> chunk : Chunks.bySize(orders, o -> Chunks.textBytes(o.orderId()), maxStatementBytes)) {
+            tx.select(ORDERS.ORDER_ID, ORDERS.VERSION)
+                    .from(ORDERS)
+                    .where(ORDERS.ORDER_ID.in(chunk.stream().map(OrderUpserted::orderId).toList()))
+                    .forUpdate()
+                    .fetch()
+                    .forEach(r -> storedVersions.put(r.value1(), r.value2()));
+        }
+        List<OrderUpserted> winners = orders.stream()
+                .filter(o -> {
+                    Long stored = storedVersions.get(o.orderId());
+                    return stored == null || o.version() > stored;
+                })
+                .toList();
+        if (winners.isEmpty()) {
+            return;
+        }
+        for (List<OrderUpserted> chunk : Chunks.bySize(winners, OrderEventWriter::orderBytes, maxStatementBytes)) {
+            upsertOrders(tx, chunk);
+        }
+        for (List<OrderUpserted> chunk :
+                Chunks.bySize(winners, o -> Chunks.textBytes(o.orderId()), maxStatementBytes)) {
+            tx.deleteFrom(ORDER_LINES)
+                    .where(ORDER_LINES.ORDER_ID.in(chunk.stream().map(OrderUpserted::orderId).toList()))
+                    .execute();
+        }
+        List<LineRow> lines = new ArrayList<>();
+        for (OrderUpserted order : winners) {
+            List<OrderLine> orderLines = order.lines();
+            for (int i = 0; i < orderLines.size(); i++) {
+                lines.add(new LineRow(order.orderId(), i + 1, orderLines.get(i)));
+            }
+        }
+        for (List<LineRow> chunk : Chunks.bySize(lines, LineRow::estimatedBytes, maxStatementBytes)) {
+            tx.insertInto(
+                            ORDER_LINES,
+                            ORDER_LINES.ORDER_ID,
+                            ORDER_LINES.LINE_NO,
+                            ORDER_LINES.SKU,
+                            ORDER_LINES.QUANTITY,
+                            ORDER_LINES.UNIT_PRICE_CENTS)
+                    .valuesOfRows(chunk.stream().map(LineRow::row).toList())
+                    .execute();
+        }
+    }
+
+    /** One row of {@code order_lines}; lines are numbered from 1 in the order the event lists them. */
+    private record LineRow(String orderId, int lineNo, OrderLine line) {
+        int estimatedBytes() {
+            return ROW_OVERHEAD_BYTES + Chunks.textBytes(orderId) + Chunks.textBytes(line.sku());
+        }
+
+        Row5<String, Integer, String, Integer, Long> row() {
+            return DSL.row(orderId, lineNo, line.sku(), line.quantity(), line.unitPriceCents());
+        }
+    }
+
+    private static void upsertOrders(DSLContext tx, List<OrderUpserted> orders) {
+        List<Row7<String, String, String, String, Long, Long, LocalDateTime>> rows = new ArrayList<>(orders.size());
+        for (OrderUpserted o : orders) {
+            rows.add(row(
+                    o.orderId(),
+                    o.customerId(),
+                    o.status().name(),
+                    o.currency(),
+                    o.totalCents(),
+                    o.version(),
+                    LocalDateTime.ofInstant(o.occurredAt(), ZoneOffset.UTC)));
+        }
+        // The version guard is repeated in the statement itself, so that no interleaving can let an older version
+        // overwrite a newer one. MySQL assigns left to right: version must be the last column assigned.
+        var newer = excluded(ORDERS.VERSION).gt(ORDERS.VERSION);
+        tx.insertInto(
+                        ORDERS,
+                        ORDERS.ORDER_ID,
+                        ORDERS.CUSTOMER_ID,
+                        ORDERS.STATUS,
+                        ORDERS.CURRENCY,
+                        ORDERS.TOTAL_CENTS,
+                        ORDERS.VERSION,
+                        ORDERS.OCCURRED_AT)
+                .valuesOfRows(rows)
+                .onDuplicateKeyUpdate()
+                .set(ORDERS.CUSTOMER_ID, guarded(newer, ORDERS.CUSTOMER_ID))
+                .set(ORDERS.STATUS, guarded(newer, ORDERS.STATUS))
+                .set(ORDERS.CURRENCY, guarded(newer, ORDERS.CURRENCY))
+                .set(ORDERS.TOTAL_CENTS, guarded(newer, ORDERS.TOTAL_CENTS))
+                .set(ORDERS.OCCURRED_AT, guarded(newer, ORDERS.OCCURRED_AT))
+                .set(ORDERS.VERSION, guarded(newer, ORDERS.VERSION))
+                .execute();
+    }
+
+    private static <T> Field<T> guarded(org.jooq.Condition newer, Field<T> column) {
+        return when(newer, excluded(column)).otherwise(column);
+    }
+
+    private void writeBalances(DSLContext tx, List<PaymentCaptured> payments) {
+        for (List<PaymentCaptured> chunk : Chunks.bySize(
+                payments,
+                p -> ROW_OVERHEAD_BYTES + Chunks.textBytes(p.customerId()),
+                maxStatementBytes)) {
+            tx.insertInto(
+                            CUSTOMER_BALANCES,
+                            CUSTOMER_BALANCES.CUSTOMER_ID,
+                            CUSTOMER_BALANCES.CURRENCY,
+                            CUSTOMER_BALANCES.BALANCE_CENTS)
+                    .valuesOfRows(chunk.stream()
+                            .map(p -> row(p.customerId(), p.currency(), p.amountCents()))
+                            .toList())
+                    .onDuplicateKeyUpdate()
+                    .set(
+                            CUSTOMER_BALANCES.BALANCE_CENTS,
+                            CUSTOMER_BALANCES.BALANCE_CENTS.plus(excluded(CUSTOMER_BALANCES.BALANCE_CENTS)))
+                    .execute();
+        }
+    }
+
+    private static int orderBytes(OrderUpserted order) {
+        return ROW_OVERHEAD_BYTES + Chunks.textBytes(order.orderId()) + Chunks.textBytes(order.customerId());
+    }
+}

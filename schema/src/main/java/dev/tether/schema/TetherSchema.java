@@ -1,0 +1,57 @@
+package dev.tether.schema;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Applies Tether's Flyway migrations ({@code classpath:db/migration}) to a database.
+ *
+ * <p>Every migration is written with {@code CREATE TABLE IF NOT EXISTS}, and a schema that already holds the
+ * tables but no Flyway history is baselined at version 0 and then migrated, so the same call works on an empty
+ * database, a Flyway-managed one and one that was created by hand from the same files.
+ */
+public final class TetherSchema {
+
+    /** Where the migrations live on the classpath. */
+    public static final String LOCATION = "classpath:db/migration";
+
+    private TetherSchema() {}
+
+    /** Applies every pending migration; returns how many were applied. */
+    public static int migrate(DataSource dataSource) {
+        return migrate(configure().dataSource(dataSource));
+    }
+
+    /** Applies every pending migration to the database at {@code url}. */
+    public static int migrate(String url, String user, String password) {
+        return migrate(configure().dataSource(url, user, password));
+    }
+
+    private static FluentConfiguration configure() {
+        return Flyway.configure(TetherSchema.class.getClassLoader())
+                .locations(LOCATION)
+                .baselineOnMigrate(true)
+                .baselineVersion("0");
+    }
+
+    private static int migrate(FluentConfiguration configuration) {
+        MigrateResult result = configuration.load().migrate();
+        return result.migrationsExecuted;
+    }
+
+    /**
+     * A deploy step: {@code java -cp processor.jar dev.tether.schema.TetherSchema} migrates the database named by
+     * {@code TETHER_DB_URL}, {@code TETHER_DB_USER} and {@code TETHER_DB_PASSWORD}.
+     */
+    public static void main(String[] args) {
+        String url = System.getenv("TETHER_DB_URL");
+        if (url == null || url.isBlank()) {
+            System.err.println("TETHER_DB_URL is required (a jdbc:mysql:// URL)");
+            System.exit(2);
+        }
+        int applied = migrate(url, System.getenv("TETHER_DB_USER"), System.getenv("TETHER_DB_PASSWORD"));
+        System.out.println("migrations applied: " + applied);
+    }
+}
