@@ -1,0 +1,111 @@
+package dev.tether.processor.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import dev.tether.processor.testing.JarDriver;
+import dev.tether.processor.testing.TestDatabase;
+import dev.tether.processor.testing.TestDatabase.Database;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployable artifact, {@code target/processor.jar}, as Lambda runs it: in a JVM of its own, configured only
+ * through {@code TETHER_*} environment variables, fed by Lambda's serializer.
+ */
+class ProcessorJarIT {
+
+    private static final Path JAR = Path.of("target", "processor.jar");
+
+    @Test
+    void theShadedJarHandlesAnSqsBatchConfiguredFromTheEnvironment() throws Exception {
+        Database database = TestDatabase.fresh("tether_it_jar");
+        Path event = Path.of("src", "test", "resources", "sqs", "mixed-batch.json");
+
+        ProcessBuilder builder = new ProcessBuilder(
+                        javaExecutable(),
+                        "-cp",
+                        JAR + File.pathSeparator + jarOf(PojoSerializer.class) + File.pathSeparator + jarOf(JarDriver.class),
+                        JarDriver.class.getName(),
+                        OrderEventsHandler.class.getName(),
+                        SQSEvent.class.getName(),
+                        SQSBatchResponse.class.getName(),
+                        event.toString(),
+                        "3")
+                .redirectErrorStream(true);
+        builder.environment().put("TETHER_DB_URL", database.url());
+        builder.environment().put("TETHER_DB_USER", database.user());
+        builder.environment().put("TETHER_DB_PASSWORD", database.password());
+        builder.environment().put("TETHER_DB_DIALECT", database.dialect().name());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
+        assertThat(responses).hasSize(3).allSatisfy(r -> assertThat(r)
+                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a03")
+                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a06")
+                .doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
+        assertThat(output).as("structured JSON logs").contains("{\"level\":\"INFO\",\"message\":\"batch processed\"");
+        try (Connection connection = database.connect();
+                ResultSet rs = connection.createStatement()
+                        .executeQuery("SELECT balance_cents FROM customer_balances WHERE customer_id = 'cus-42'")) {
+            assertThat(rs.next()).isTrue();
+            // Three deliveries of the same batch with no idempotency layer: the increment is applied three times.
+            assertThat(rs.getLong(1)).isEqualTo(3 * 2599);
+        }
+    }
+
+    @Test
+    void theJarHoldsWhatLambdaNeedsAndNothingElse() throws IOException {
+        List<String> entries = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            zip.stream().forEach(e -> entries.add(e.getName()));
+        }
+
+        assertThat(entries)
+                .contains(
+                        "dev/tether/processor/handler/OrderEventsHandler.class",
+                        "dev/tether/db/tables/Orders.class",
+                        "db/migration/V1__orders_and_balances.sql",
+                        "com/mysql/cj/jdbc/Driver.class",
+                        "com/zaxxer/hikari/HikariDataSource.class",
+                        "log4j2.xml");
+        assertThat(entries)
+                .noneMatch(e -> e.startsWith("io/netty/"))
+                .noneMatch(e -> e.startsWith("org/apache/http/"))
+                .noneMatch(e -> e.startsWith("org/apache/hc/"))
+                .noneMatch(e -> e.startsWith("ch/vorburger/"))
+                .noneMatch(e -> e.startsWith("org/elasticmq/"))
+                .noneMatch(e -> e.startsWith("org/junit/"))
+                .noneMatch(e -> e.startsWith("org/testcontainers/"))
+                .noneMatch(e -> e.startsWith("com/google/protobuf/"))
+                .noneMatch(e -> e.startsWith("dev/tether/embedded/"))
+                .noneMatch(e -> e.startsWith("dev/tether/processor/testing/"));
+        assertThat(Files.size(JAR)).isLessThan(40L * 1024 * 1024);
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String jarOf(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+}
