@@ -5,15 +5,14 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.config.TetherConfig.FifoFailure;
+import dev.tether.processor.idempotency.IdempotencyKeys;
 import dev.tether.processor.link.SqlFailures;
 import dev.tether.processor.order.InvalidEventException;
-import dev.tether.processor.order.OrderEvent;
 import dev.tether.processor.order.OrderEventParser;
-import dev.tether.processor.write.BatchWriter;
-import dev.tether.processor.write.IsolatingCommitter;
 import dev.tether.processor.write.IsolatingCommitter.Failure;
 import dev.tether.processor.write.IsolatingCommitter.Outcome;
+import dev.tether.processor.write.OrderingPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,38 +21,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one SQS batch of order events: validates every message, commits the valid ones in one transaction, and
- * answers with exactly the messages that did not commit.
+ * Processes one SQS batch of order events: validates every message, applies the valid ones (one transaction per
+ * batch, or Powertools' per-record flow), and answers with exactly the messages that did not take effect.
  *
  * <p>Reporting partial failures: "Handling errors for an SQS event source in Lambda"
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html). Lambda deletes every message not
  * listed in {@code batchItemFailures}; the listed ones become visible again after the visibility timeout and move to
- * the dead-letter queue after {@code maxReceiveCount} receives.
+ * the dead-letter queue after {@code maxReceiveCount} receives. A duplicate of an effect that already committed is a
+ * success: it must be deleted, not retried.
  */
 public final class OrderBatchProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderBatchProcessor.class);
 
     private final OrderEventParser parser;
-    private final IsolatingCommitter<OrderMessage> committer;
+    private final IdempotencyKeys keys;
+    private final OrderExecution execution;
+    private final FifoFailure fifoFailure;
 
-    public OrderBatchProcessor(DatabaseLink link, OrderEventParser parser, BatchWriter<OrderEvent> writer) {
+    /** {@code keys} null: idempotency is off. */
+    public OrderBatchProcessor(
+            OrderEventParser parser, IdempotencyKeys keys, OrderExecution execution, FifoFailure fifoFailure) {
         this.parser = parser;
-        this.committer = new IsolatingCommitter<>(
-                link,
-                (tx, messages) -> writer.write(tx, messages.stream().map(OrderMessage::event).toList()));
+        this.keys = keys;
+        this.execution = execution;
+        this.fifoFailure = fifoFailure;
     }
 
-    /** Processes {@code messages} and reports the ones that did not commit. */
-    public SQSBatchResponse process(List<SQSMessage> messages) {
-        long started = System.nanoTime();
+    /** What became of a batch. */
+    public record BatchResult(SQSBatchResponse response, int committed, int duplicates, int failed, int transactions) {}
+
+    /** Processes {@code messages} and reports the ones that did not take effect. */
+    public BatchResult process(List<SQSMessage> messages) {
+        OrderingPolicy<SQSMessage> messageOrdering = SqsOrdering.forBatch(messages, fifoFailure, SqsOrdering::groupOf);
+        OrderingPolicy.Tracker<SQSMessage> tracker = messageOrdering.track();
         List<OrderMessage> valid = new ArrayList<>(messages.size());
         Set<String> failed = new HashSet<>();
         for (SQSMessage message : messages) {
+            if (tracker.blocks(message)) {
+                failed.add(message.getMessageId());
+                LOG.warn("message held back", entry("messageId", message.getMessageId()),
+                        entry("reason", "an earlier message of its group failed"));
+                continue;
+            }
             try {
-                valid.add(new OrderMessage(message.getMessageId(), parser.parse(message.getBody())));
+                valid.add(new OrderMessage(
+                        message, parser.parse(message.getBody()), keys == null ? null : keys.of(message)));
             } catch (InvalidEventException e) {
                 failed.add(message.getMessageId());
+                tracker.failed(message);
                 LOG.warn(
                         "invalid message",
                         entry("messageId", message.getMessageId()),
@@ -61,13 +77,13 @@ public final class OrderBatchProcessor {
                         entry("reason", e.reason()));
             }
         }
-        Outcome<OrderMessage> outcome = committer.commit(valid);
+        Outcome<OrderMessage> outcome =
+                execution.run(valid, SqsOrdering.forBatch(messages, fifoFailure, OrderMessage::groupId));
         for (Failure<OrderMessage> failure : outcome.failed()) {
             failed.add(failure.item().messageId());
             LOG.error(
-                    "message not committed",
+                    "message not applied",
                     entry("messageId", failure.item().messageId()),
-                    entry("eventId", failure.item().event().eventId().toString()),
                     entry("error", SqlFailures.describe(failure.cause())));
         }
         List<BatchItemFailure> failures = new ArrayList<>(failed.size());
@@ -76,13 +92,11 @@ public final class OrderBatchProcessor {
                 failures.add(new BatchItemFailure(message.getMessageId()));
             }
         }
-        LOG.info(
-                "batch processed",
-                entry("records", messages.size()),
-                entry("committed", outcome.committed().size()),
-                entry("failed", failures.size()),
-                entry("transactions", outcome.transactions()),
-                entry("durationMs", (System.nanoTime() - started) / 1_000_000.0));
-        return new SQSBatchResponse(failures);
+        return new BatchResult(
+                new SQSBatchResponse(failures),
+                outcome.committed().size() - outcome.duplicates(),
+                outcome.duplicates(),
+                failures.size(),
+                outcome.transactions());
     }
 }

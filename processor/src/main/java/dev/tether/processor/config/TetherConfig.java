@@ -16,9 +16,18 @@ import org.jooq.SQLDialect;
  * @param migrate whether init applies pending Flyway migrations ({@code TETHER_DB_MIGRATE}, default true)
  * @param maxStatementBytes the size a multi-row statement is kept under, so it stays below the server's
  *     {@code max_allowed_packet} ({@code TETHER_MAX_STATEMENT_BYTES}, default 4 MiB)
+ * @param idempotency how duplicates are suppressed ({@code TETHER_IDEMPOTENCY*})
+ * @param fifoFailure what a failure holds back on a FIFO queue ({@code TETHER_FIFO_FAILURE}, default {@code group})
  */
 public record TetherConfig(
-        String dbUrl, String dbUser, String dbPassword, SQLDialect dialect, boolean migrate, int maxStatementBytes) {
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        SQLDialect dialect,
+        boolean migrate,
+        int maxStatementBytes,
+        IdempotencySettings idempotency,
+        FifoFailure fifoFailure) {
 
     public static final String DB_URL = "TETHER_DB_URL";
     public static final String DB_USER = "TETHER_DB_USER";
@@ -26,6 +35,15 @@ public record TetherConfig(
     public static final String DB_DIALECT = "TETHER_DB_DIALECT";
     public static final String DB_MIGRATE = "TETHER_DB_MIGRATE";
     public static final String MAX_STATEMENT_BYTES = "TETHER_MAX_STATEMENT_BYTES";
+    public static final String FIFO_FAILURE = "TETHER_FIFO_FAILURE";
+
+    /** What one failed message holds back when the queue is FIFO. */
+    public enum FifoFailure {
+        /** The later messages of the same message group; other groups go on. */
+        GROUP,
+        /** Every later message of the batch (what Powertools' batch utility does). */
+        BATCH
+    }
 
     /** 4 MiB: well under the smallest default {@code max_allowed_packet} (MariaDB's 16 MiB). */
     public static final int DEFAULT_MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
@@ -35,6 +53,8 @@ public record TetherConfig(
     public TetherConfig {
         Objects.requireNonNull(dbUrl, "dbUrl");
         Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(idempotency, "idempotency");
+        Objects.requireNonNull(fifoFailure, "fifoFailure");
     }
 
     /** Reads and validates the {@code TETHER_*} variables; throws {@link ConfigException} naming the first bad one. */
@@ -50,17 +70,25 @@ public record TetherConfig(
                 env.get(DB_PASSWORD),
                 dialect(env.get(DB_DIALECT)),
                 bool(env, DB_MIGRATE, true),
-                maxStatementBytes(env.get(MAX_STATEMENT_BYTES)));
+                maxStatementBytes(env.get(MAX_STATEMENT_BYTES)),
+                IdempotencySettings.fromEnvironment(env),
+                fifoFailure(env.get(FIFO_FAILURE)));
     }
 
-    /** The same configuration for another database URL and dialect; tests and tools use it. */
+    /** The default configuration for a database URL and dialect; tests and tools start from it. */
     public static TetherConfig of(String url, String user, String password, SQLDialect dialect) {
-        return new TetherConfig(jdbcUrl(url), user, password, dialect, true, DEFAULT_MAX_STATEMENT_BYTES);
+        return new TetherConfig(jdbcUrl(url), user, password, dialect, true, DEFAULT_MAX_STATEMENT_BYTES,
+                IdempotencySettings.defaults(), FifoFailure.GROUP);
     }
 
-    /** A copy with another statement size budget. */
-    public TetherConfig withMaxStatementBytes(int bytes) {
-        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, bytes);
+    /** A copy with other idempotency settings. */
+    public TetherConfig withIdempotency(IdempotencySettings settings) {
+        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure);
+    }
+
+    /** A copy with another FIFO failure rule. */
+    public TetherConfig withFifoFailure(FifoFailure rule) {
+        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule);
     }
 
     private static String jdbcUrl(String url) {
@@ -117,6 +145,18 @@ public record TetherConfig(
                 + MIN_STATEMENT_BYTES + "; got '" + text + "'");
     }
 
+    private static FifoFailure fifoFailure(String value) {
+        String name = trimmed(value);
+        if (name == null) {
+            return FifoFailure.GROUP;
+        }
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "group" -> FifoFailure.GROUP;
+            case "batch" -> FifoFailure.BATCH;
+            default -> throw new ConfigException(FIFO_FAILURE + " must be group or batch; got '" + name + "'");
+        };
+    }
+
     private static String trimmed(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }
@@ -125,6 +165,7 @@ public record TetherConfig(
     public String toString() {
         // Never print the password.
         return "TetherConfig[dbUrl=" + dbUrl.replaceFirst("\\?.*", "?…") + ", dbUser=" + dbUser + ", dialect=" + dialect + ", migrate=" + migrate
-                + ", maxStatementBytes=" + maxStatementBytes + "]";
+                + ", maxStatementBytes=" + maxStatementBytes + ", idempotency=" + idempotency
+                + ", fifoFailure=" + fifoFailure + "]";
     }
 }

@@ -98,6 +98,11 @@ public final class DatabaseLink implements AutoCloseable {
         return connections.lastWasNew();
     }
 
+    /** The server's id of the connection the last transaction used ({@code CONNECTION_ID()}), -1 before any. */
+    public long connectionId() {
+        return connections.currentConnectionId();
+    }
+
     /** How long the current connection has served, in milliseconds. */
     public long connectionAgeMillis() {
         return connections.connectionAgeMillis();

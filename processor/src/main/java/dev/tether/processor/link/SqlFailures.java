@@ -40,6 +40,16 @@ public final class SqlFailures {
         return false;
     }
 
+    /** True when {@code failure} is a deadlock: InnoDB rolled the transaction back, and the same work may succeed. */
+    public static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == 1213 || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A short description of a failure for logs: the innermost SQL error's state, code and message (the driver's
      * words, which name a key or a column but not the statement and its values), else the innermost message.

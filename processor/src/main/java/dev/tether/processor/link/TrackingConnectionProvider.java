@@ -57,6 +57,10 @@ final class TrackingConnectionProvider implements ConnectionProvider {
         return lastWasNew;
     }
 
+    synchronized long currentConnectionId() {
+        return currentId;
+    }
+
     synchronized long connectionAgeMillis() {
         return currentId < 0 ? 0 : System.currentTimeMillis() - openedAtMillis;
     }

@@ -7,7 +7,7 @@ import java.util.UUID;
 /** A validated order event, as carried in an SQS message body. */
 public sealed interface OrderEvent permits OrderEvent.OrderUpserted, OrderEvent.PaymentCaptured {
 
-    /** The producer's id of this event: the idempotency key. */
+    /** The producer's id of this event, the default idempotency key; null only when a messageId fallback is set. */
     UUID eventId();
 
     /** When the event happened, at microsecond precision (what DATETIME(6) stores). */

@@ -48,8 +48,19 @@ public final class OrderEventParser {
     private static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
 
     private final ObjectReader reader;
+    private final boolean eventIdRequired;
 
+    /** A parser that requires {@code eventId}, the contract's default. */
     public OrderEventParser() {
+        this(true);
+    }
+
+    /**
+     * A parser; {@code eventIdRequired} false lets a message without {@code eventId} through (its idempotency key then
+     * falls back to the SQS messageId). A present {@code eventId} must still be a UUID.
+     */
+    public OrderEventParser(boolean eventIdRequired) {
+        this.eventIdRequired = eventIdRequired;
         JsonMapper mapper = JsonMapper.builder()
                 // A body is exactly one JSON value: "{...} {...}" or "{...} trailing" is not a body.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -79,7 +90,8 @@ public final class OrderEventParser {
         if (root == null || !root.isObject()) {
             throw new InvalidEventException("body", "must be a JSON object");
         }
-        UUID eventId = uuid(root, "eventId");
+        JsonNode eventIdNode = root.get("eventId");
+        UUID eventId = eventIdRequired || (eventIdNode != null && !eventIdNode.isNull()) ? uuid(root, "eventId") : null;
         String type = text(root, "type", "type");
         Instant occurredAt = instant(root, "occurredAt");
         JsonNode data = object(root, "data", "data");

@@ -2,63 +2,122 @@ package dev.tether.processor.write;
 
 import dev.tether.processor.link.DatabaseLink;
 import dev.tether.processor.link.SqlFailures;
+import dev.tether.processor.write.BatchWriter.GroupResult;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Commits a batch in one transaction; when that fails on the data, retries the two halves in transactions of
- * their own, and so on down to single items, so that every item that can commit does and only the ones that cannot
- * are reported. A failure of the connection itself fails the group it hit without splitting: no smaller group
- * would fare better on a dead connection.
+ * Commits a batch in one transaction; when that fails on the data, commits the first half in a transaction of its
+ * own, then the second half, and so on down to single items, so that every item that can commit does and only the
+ * ones that cannot are reported. An {@link OrderingPolicy} decides what a failure holds back among later items: on a
+ * FIFO queue the later items of its group are reported without being applied.
  *
- * <p>An item is in exactly one of {@link Outcome#committed()} and {@link Outcome#failed()}.
+ * <p>A deadlock (MySQL error 1213) rolls back a whole transaction through no fault of its items: the group is
+ * retried as it is, a few times, before it is split. A failure of the connection itself fails the group it hit
+ * without splitting: no smaller group would fare better on a dead connection.
+ *
+ * <p>An item ends in exactly one of {@link Outcome#committed()} and {@link Outcome#failed()}.
  */
 public final class IsolatingCommitter<T> {
 
+    /** Attempts at one group when deadlocks roll it back. */
+    private static final int DEADLOCK_ATTEMPTS = 3;
+
     private final DatabaseLink link;
     private final BatchWriter<T> writer;
+    private final OrderingPolicy<T> ordering;
 
-    public IsolatingCommitter(DatabaseLink link, BatchWriter<T> writer) {
+    public IsolatingCommitter(DatabaseLink link, BatchWriter<T> writer, OrderingPolicy<T> ordering) {
         this.link = link;
         this.writer = writer;
+        this.ordering = ordering;
     }
 
     /** An item that did not commit, and why. */
     public record Failure<T>(T item, Throwable cause) {}
 
-    /** What became of a batch. */
-    public record Outcome<T>(List<T> committed, List<Failure<T>> failed, int transactions) {}
+    /** What became of a batch: committed items include duplicates that needed no write. */
+    public record Outcome<T>(List<T> committed, List<Failure<T>> failed, int duplicates, int transactions) {}
 
-    /** Commits {@code items}, isolating the ones that cannot be committed. */
+    /** Commits {@code items} (in delivery order), isolating the ones that cannot be committed. */
     public Outcome<T> commit(List<T> items) {
-        List<T> committed = new ArrayList<>(items.size());
-        List<Failure<T>> failed = new ArrayList<>();
-        int transactions = commitGroup(items, committed, failed);
-        return new Outcome<>(committed, failed, transactions);
+        Run run = new Run(items.size());
+        run.commitGroup(items);
+        return new Outcome<>(run.committed, run.failed, run.duplicates, run.transactions);
     }
 
-    private int commitGroup(List<T> group, List<T> committed, List<Failure<T>> failed) {
-        if (group.isEmpty()) {
-            return 0;
+    private final class Run {
+        final List<T> committed;
+        final List<Failure<T>> failed = new ArrayList<>();
+        final Set<T> failedItems = Collections.newSetFromMap(new IdentityHashMap<>());
+        int duplicates;
+        int transactions;
+
+        Run(int size) {
+            committed = new ArrayList<>(size);
         }
-        try {
-            link.inTransaction(tx -> {
-                writer.write(tx.dsl(), group);
-                return null;
-            });
-            committed.addAll(group);
-            return 1;
-        } catch (RuntimeException e) {
-            if (group.size() == 1 || SqlFailures.isConnectionFailure(e)) {
-                for (T item : group) {
-                    failed.add(new Failure<>(item, e));
-                }
-                return 1;
+
+        void commitGroup(List<T> group) {
+            if (group.isEmpty()) {
+                return;
             }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    transactions++;
+                    GroupResult<T> result = link.inTransaction(tx -> writer.write(tx.dsl(), group));
+                    Set<T> rejected = Collections.newSetFromMap(new IdentityHashMap<>());
+                    for (Failure<T> failure : result.rejected()) {
+                        rejected.add(failure.item());
+                        fail(failure);
+                    }
+                    for (T item : group) {
+                        if (!rejected.contains(item)) {
+                            committed.add(item);
+                        }
+                    }
+                    duplicates += result.duplicates();
+                    return;
+                } catch (RuntimeException e) {
+                    if (SqlFailures.isDeadlock(e) && attempt < DEADLOCK_ATTEMPTS) {
+                        continue;
+                    }
+                    if (group.size() == 1 || SqlFailures.isConnectionFailure(e)) {
+                        for (T item : group) {
+                            fail(new Failure<>(item, e));
+                        }
+                        return;
+                    }
+                    split(group);
+                    return;
+                }
+            }
+        }
+
+        private void split(List<T> group) {
             int middle = group.size() / 2;
-            return 1
-                    + commitGroup(group.subList(0, middle), committed, failed)
-                    + commitGroup(group.subList(middle, group.size()), committed, failed);
+            commitGroup(group.subList(0, middle));
+            List<T> second = group.subList(middle, group.size());
+            List<T> blocked = ordering.blockedBy(group, failedItems::contains);
+            Set<T> held = Collections.newSetFromMap(new IdentityHashMap<>());
+            held.addAll(blocked);
+            List<T> rest = new ArrayList<>(second.size());
+            for (T item : second) {
+                if (held.contains(item)) {
+                    fail(new Failure<>(item, new RecordRejectedException("not applied: an earlier record it must"
+                            + " follow failed")));
+                } else {
+                    rest.add(item);
+                }
+            }
+            commitGroup(rest);
+        }
+
+        private void fail(Failure<T> failure) {
+            failed.add(failure);
+            failedItems.add(failure.item());
         }
     }
 }

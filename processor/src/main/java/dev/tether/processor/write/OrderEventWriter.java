@@ -39,7 +39,7 @@ import org.jooq.impl.DSL;
  * <p>Rows are written in key order, so two containers writing overlapping batches take their locks in the same
  * order.
  */
-public final class OrderEventWriter implements BatchWriter<OrderEvent> {
+public final class OrderEventWriter {
 
     /** Fixed bytes of a row besides its text: numbers, a timestamp, quotes and separators. */
     private static final int ROW_OVERHEAD_BYTES = 96;
@@ -50,7 +50,7 @@ public final class OrderEventWriter implements BatchWriter<OrderEvent> {
         this.maxStatementBytes = maxStatementBytes;
     }
 
-    @Override
+    /** Applies {@code events} through {@code tx}, which the caller commits. */
     public void write(DSLContext tx, List<OrderEvent> events) {
         Map<String, OrderUpserted> latestOrders = new TreeMap<>();
         List<PaymentCaptured> payments = new ArrayList<>();

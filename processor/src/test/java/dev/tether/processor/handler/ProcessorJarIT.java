@@ -67,8 +67,8 @@ class ProcessorJarIT {
                 ResultSet rs = connection.createStatement()
                         .executeQuery("SELECT balance_cents FROM customer_balances WHERE customer_id = 'cus-42'")) {
             assertThat(rs.next()).isTrue();
-            // Three deliveries of the same batch with no idempotency layer: the increment is applied three times.
-            assertThat(rs.getLong(1)).isEqualTo(3 * 2599);
+            // Three deliveries of the same batch: the default (transactional) idempotency applies the payment once.
+            assertThat(rs.getLong(1)).isEqualTo(2599);
         }
     }
 

@@ -1,0 +1,134 @@
+package dev.tether.processor.idempotency;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.processor.config.ConfigException;
+import dev.tether.processor.config.IdempotencySettings;
+import dev.tether.processor.order.InvalidEventException;
+import io.burt.jmespath.Expression;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Iterator;
+import software.amazon.lambda.powertools.utilities.JsonConfig;
+
+/**
+ * Derives a message's idempotency key and payload hash exactly as Powertools (v1) does, so that records written by
+ * the transactional mode and by Powertools' own flow are the same records: the key and payload expressions are
+ * JMESPath (with Powertools' {@code powertools_json} function) over the SQS message as Powertools serializes it, and
+ * the stored id is {@code <function name>.apply#<MD5 of the key>}.
+ */
+public final class IdempotencyKeys {
+
+    /** The name of the {@code @Idempotent} method in the Powertools flows; part of every stored id. */
+    public static final String METHOD = "apply";
+
+    private static final int MAX_DISPLAY = 100;
+
+    private final ObjectMapper mapper;
+    private final Expression<JsonNode> keyExpression;
+    private final Expression<JsonNode> payloadExpression;
+    private final String idPrefix;
+    private final String keyField;
+
+    public IdempotencyKeys(IdempotencySettings settings) {
+        JsonConfig json = JsonConfig.get();
+        this.mapper = json.getObjectMapper();
+        this.keyExpression = compile(json, settings.effectiveKeyExpression(), IdempotencySettings.KEY);
+        this.payloadExpression = compile(json, settings.payloadExpression(), IdempotencySettings.PAYLOAD);
+        this.idPrefix = settings.functionName() + "." + METHOD + "#";
+        this.keyField = settings.keyExpression().equals(IdempotencySettings.DEFAULT_KEY_EXPRESSION)
+                ? "eventId"
+                : "idempotency key (" + settings.keyExpression() + ")";
+    }
+
+    /**
+     * A message's key.
+     *
+     * @param id the stored record id
+     * @param value the key itself, for error messages
+     * @param payloadHash MD5 of the payload expression
+     */
+    public record Key(String id, String value, String payloadHash) {}
+
+    /** The key of {@code message}; a message whose key expression finds nothing is invalid. */
+    public Key of(SQSMessage message) throws InvalidEventException {
+        JsonNode tree = mapper.valueToTree(message);
+        JsonNode key;
+        try {
+            key = keyExpression.search(tree);
+        } catch (RuntimeException e) {
+            throw new InvalidEventException(keyField, "could not be evaluated: " + e.getClass().getSimpleName());
+        }
+        if (isMissing(key)) {
+            throw new InvalidEventException(keyField, "is required: it is the idempotency key (set "
+                    + IdempotencySettings.KEY_FALLBACK + "=messageId to fall back to the SQS messageId)");
+        }
+        String value = key.isTextual() ? key.asText() : key.toString();
+        return new Key(
+                idPrefix + hash(key),
+                value.length() <= MAX_DISPLAY ? value : value.substring(0, MAX_DISPLAY) + "…",
+                hash(payloadExpression.search(tree)));
+    }
+
+    /** Powertools' test of a missing key: null, or a container whose members are all null. */
+    private static boolean isMissing(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return true;
+        }
+        if (node.isContainerNode()) {
+            for (Iterator<JsonNode> members = node.elements(); members.hasNext(); ) {
+                if (!members.next().isNull()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Powertools' hash: MD5 over the JSON text of containers, the plain value of scalars, as 32 hex digits. */
+    static String hash(JsonNode node) {
+        Object value;
+        if (node == null) {
+            value = "null";
+        } else if (node.isContainerNode()) {
+            value = node.toString();
+        } else if (node.isTextual()) {
+            value = node.asText();
+        } else if (node.isInt()) {
+            value = node.asInt();
+        } else if (node.isLong()) {
+            value = node.asLong();
+        } else if (node.isDouble()) {
+            value = node.asDouble();
+        } else if (node.isFloat()) {
+            value = node.floatValue();
+        } else if (node.isBigInteger()) {
+            value = node.bigIntegerValue();
+        } else if (node.isBigDecimal()) {
+            value = node.decimalValue();
+        } else if (node.isBoolean()) {
+            value = node.asBoolean();
+        } else {
+            value = node;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5").digest(value.toString().getBytes(StandardCharsets.UTF_8));
+            return String.format("%032x", new BigInteger(1, digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
+    private static Expression<JsonNode> compile(JsonConfig json, String expression, String variable) {
+        try {
+            return json.getJmesPath().compile(expression);
+        } catch (RuntimeException e) {
+            throw new ConfigException(variable + " is not a valid JMESPath expression: '" + expression + "' ("
+                    + e.getMessage() + ")");
+        }
+    }
+}

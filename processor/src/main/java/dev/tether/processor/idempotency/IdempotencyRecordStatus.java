@@ -1,0 +1,13 @@
+package dev.tether.processor.idempotency;
+
+/** The status values of {@code idempotency_records.status}, as Powertools writes them. */
+final class IdempotencyRecordStatus {
+
+    static final String IN_PROGRESS = "INPROGRESS";
+    static final String COMPLETED = "COMPLETED";
+
+    /** What the {@code @Idempotent} method returns, as JSON: Powertools hands it back for a duplicate. */
+    static final String APPLIED_RESPONSE = "\"applied\"";
+
+    private IdempotencyRecordStatus() {}
+}
