@@ -21,15 +21,22 @@ public final class SqsEvents {
 
     private SqsEvents() {}
 
-    /** A message to put in an event: its id and body. */
-    public record Message(String messageId, String body) {
+    /** A message to put in an event: its id, body, and FIFO message group (null on a standard queue). */
+    public record Message(String messageId, String body, String groupId) {
         public static Message of(String body) {
-            return new Message(UUID.randomUUID().toString(), body);
+            return new Message(UUID.randomUUID().toString(), body, null);
+        }
+
+        /** A message of a FIFO queue, in message group {@code groupId}. */
+        public static Message inGroup(String groupId, String body) {
+            return new Message(UUID.randomUUID().toString(), body, groupId);
         }
     }
 
     /** An event holding {@code messages}, through Lambda's serializer. */
     public static SQSEvent event(List<Message> messages) {
+        boolean fifo = messages.stream().anyMatch(m -> m.groupId() != null);
+        String arn = fifo ? QUEUE_ARN + ".fifo" : QUEUE_ARN;
         StringBuilder json = new StringBuilder(messages.size() * 700 + 32).append("{\"Records\":[");
         for (int i = 0; i < messages.size(); i++) {
             if (i > 0) {
@@ -40,9 +47,13 @@ public final class SqsEvents {
                     .append(",\"receiptHandle\":").append(quote("AQEB" + m.messageId().replace("-", "")))
                     .append(",\"body\":").append(quote(m.body()))
                     .append(",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764151530123\","
-                            + "\"SenderId\":\"AIDAIENQZJOLO23YVJ4VO\",\"ApproximateFirstReceiveTimestamp\":\"1764151530130\"}")
+                            + "\"SenderId\":\"AIDAIENQZJOLO23YVJ4VO\",\"ApproximateFirstReceiveTimestamp\":\"1764151530130\"")
+                    .append(m.groupId() == null ? "" : ",\"MessageGroupId\":" + quote(m.groupId())
+                            + ",\"MessageDeduplicationId\":" + quote(m.messageId())
+                            + ",\"SequenceNumber\":\"" + ("1884949646046769" + String.format("%04d", i)) + "\"")
+                    .append('}')
                     .append(",\"messageAttributes\":{},\"md5OfBody\":\"e4e68fb7bd0e697a0ae8f1bb342846b3\"")
-                    .append(",\"eventSource\":\"aws:sqs\",\"eventSourceARN\":").append(quote(QUEUE_ARN))
+                    .append(",\"eventSource\":\"aws:sqs\",\"eventSourceARN\":").append(quote(arn))
                     .append(",\"awsRegion\":\"eu-west-1\"}");
         }
         return fromJson(json.append("]}").toString());
