@@ -84,7 +84,7 @@ public final class OrderBatchProcessor {
             LOG.error(
                     "message not applied",
                     entry("messageId", failure.item().messageId()),
-                    entry("error", SqlFailures.describe(failure.cause())));
+                    entry("reason", SqlFailures.describe(failure.cause())));
         }
         List<BatchItemFailure> failures = new ArrayList<>(failed.size());
         for (SQSMessage message : messages) {

@@ -18,6 +18,7 @@ import org.jooq.SQLDialect;
  *     {@code max_allowed_packet} ({@code TETHER_MAX_STATEMENT_BYTES}, default 4 MiB)
  * @param idempotency how duplicates are suppressed ({@code TETHER_IDEMPOTENCY*})
  * @param fifoFailure what a failure holds back on a FIFO queue ({@code TETHER_FIFO_FAILURE}, default {@code group})
+ * @param stream what a DynamoDB stream replicates into ({@code TETHER_STREAM_*})
  */
 public record TetherConfig(
         String dbUrl,
@@ -27,7 +28,8 @@ public record TetherConfig(
         boolean migrate,
         int maxStatementBytes,
         IdempotencySettings idempotency,
-        FifoFailure fifoFailure) {
+        FifoFailure fifoFailure,
+        StreamSettings stream) {
 
     public static final String DB_URL = "TETHER_DB_URL";
     public static final String DB_USER = "TETHER_DB_USER";
@@ -55,6 +57,7 @@ public record TetherConfig(
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(idempotency, "idempotency");
         Objects.requireNonNull(fifoFailure, "fifoFailure");
+        Objects.requireNonNull(stream, "stream");
     }
 
     /** Reads and validates the {@code TETHER_*} variables; throws {@link ConfigException} naming the first bad one. */
@@ -72,23 +75,32 @@ public record TetherConfig(
                 bool(env, DB_MIGRATE, true),
                 maxStatementBytes(env.get(MAX_STATEMENT_BYTES)),
                 IdempotencySettings.fromEnvironment(env),
-                fifoFailure(env.get(FIFO_FAILURE)));
+                fifoFailure(env.get(FIFO_FAILURE)),
+                StreamSettings.fromEnvironment(env));
     }
 
     /** The default configuration for a database URL and dialect; tests and tools start from it. */
     public static TetherConfig of(String url, String user, String password, SQLDialect dialect) {
         return new TetherConfig(jdbcUrl(url), user, password, dialect, true, DEFAULT_MAX_STATEMENT_BYTES,
-                IdempotencySettings.defaults(), FifoFailure.GROUP);
+                IdempotencySettings.defaults(), FifoFailure.GROUP, StreamSettings.defaults());
     }
 
     /** A copy with other idempotency settings. */
     public TetherConfig withIdempotency(IdempotencySettings settings) {
-        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure);
+        return new TetherConfig(
+                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure, stream);
     }
 
     /** A copy with another FIFO failure rule. */
     public TetherConfig withFifoFailure(FifoFailure rule) {
-        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule);
+        return new TetherConfig(
+                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule, stream);
+    }
+
+    /** A copy replicating streams as {@code settings} say. */
+    public TetherConfig withStream(StreamSettings settings) {
+        return new TetherConfig(
+                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, fifoFailure, settings);
     }
 
     private static String jdbcUrl(String url) {
@@ -166,6 +178,6 @@ public record TetherConfig(
         // Never print the password.
         return "TetherConfig[dbUrl=" + dbUrl.replaceFirst("\\?.*", "?…") + ", dbUser=" + dbUser + ", dialect=" + dialect + ", migrate=" + migrate
                 + ", maxStatementBytes=" + maxStatementBytes + ", idempotency=" + idempotency
-                + ", fifoFailure=" + fifoFailure + "]";
+                + ", fifoFailure=" + fifoFailure + ", stream=" + stream + "]";
     }
 }

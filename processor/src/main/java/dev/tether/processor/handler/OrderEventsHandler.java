@@ -117,7 +117,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
             }
         } catch (RuntimeException e) {
             // The batch is done and reported; a failed sweep is retried at the next interval.
-            LOG.warn("sweeping expired idempotency records failed", entry("error", e.getMessage()));
+            LOG.warn("sweeping expired idempotency records failed", entry("reason", e.getMessage()));
         }
     }
 

@@ -61,7 +61,9 @@ public final class DatabaseLink implements AutoCloseable {
         hikari.setAutoCommit(false);
         hikari.addDataSourceProperty("useServerPrepStmts", "false");
         hikari.addDataSourceProperty("useLocalSessionState", "true");
-        hikari.addDataSourceProperty("useLocalTransactionState", "true");
+        // Not useLocalTransactionState: with it, Connector/J skips ROLLBACK when the server's in-transaction flag is
+        // off, which it is after a failed first statement even though InnoDB holds the transaction (and its
+        // metadata locks) open until the next one on this connection.
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("connectTimeout", String.valueOf(SECONDS.toMillis(5)));
         hikari.addDataSourceProperty("characterEncoding", "UTF-8");

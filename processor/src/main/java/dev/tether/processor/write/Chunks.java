@@ -8,12 +8,12 @@ import java.util.function.ToIntFunction;
  * Splits the rows of one multi-row statement into as few statements as fit a byte budget, so a batch of any size
  * stays under the server's {@code max_allowed_packet} while the statement count stays constant for ordinary batches.
  */
-final class Chunks {
+public final class Chunks {
 
     private Chunks() {}
 
     /** Consecutive runs of {@code rows} whose estimated sizes add up to at most {@code budgetBytes} each. */
-    static <T> List<List<T>> bySize(List<T> rows, ToIntFunction<T> estimatedBytes, int budgetBytes) {
+    public static <T> List<List<T>> bySize(List<T> rows, ToIntFunction<T> estimatedBytes, int budgetBytes) {
         List<List<T>> chunks = new ArrayList<>();
         int start = 0;
         long size = 0;
@@ -33,7 +33,7 @@ final class Chunks {
     }
 
     /** Bytes a string takes in a statement, at most (UTF-8, every character escaped). */
-    static int textBytes(String value) {
+    public static int textBytes(String value) {
         return value.length() * 4 + 4;
     }
 }

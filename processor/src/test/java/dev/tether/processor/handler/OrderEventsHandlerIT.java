@@ -113,6 +113,10 @@ class OrderEventsHandlerIT {
         assertThat(rows("SELECT customer_id, currency, balance_cents FROM customer_balances ORDER BY customer_id"))
                 .containsExactly("cus-a|EUR|100", "cus-b|USD|50", "cus-full|EUR|" + (Long.MAX_VALUE - 10));
         assertThat(rows("SELECT order_id FROM orders ORDER BY order_id")).containsExactly("ord-1", "ord-2");
+        assertThat(rows("SELECT trx_id FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = "
+                        + handler.link().connectionId()))
+                .as("the failed transactions were rolled back")
+                .isEmpty();
     }
 
     @Test

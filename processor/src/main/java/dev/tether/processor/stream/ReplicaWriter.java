@@ -1,0 +1,84 @@
+package dev.tether.processor.stream;
+
+import static org.jooq.impl.DSL.excluded;
+import static org.jooq.impl.DSL.when;
+
+import dev.tether.processor.stream.ReplicaTable.Column;
+import dev.tether.processor.write.Chunks;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.RowN;
+import org.jooq.impl.DSL;
+
+/**
+ * Writes stream changes with one multi-row upsert (more only past the byte budget), each row guarded by its
+ * sequence number: a change takes effect only if its sequence number is greater than the row's, so duplicates,
+ * replays and reordering cannot move a row backwards. Of several changes to one key in a group, only the latest
+ * is sent.
+ */
+final class ReplicaWriter {
+
+    private final ReplicaTable table;
+    private final int maxStatementBytes;
+    private final List<Field<?>> fields;
+
+    ReplicaWriter(ReplicaTable table, int maxStatementBytes) {
+        this.table = table;
+        this.maxStatementBytes = maxStatementBytes;
+        List<Field<?>> all = new ArrayList<>();
+        all.add(table.key().field());
+        table.data().forEach(c -> all.add(c.field()));
+        all.add(table.deleted());
+        all.add(table.sequence());
+        this.fields = List.copyOf(all);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void write(DSLContext tx, List<Change> changes) {
+        // The latest change per key, in key order so that concurrent writers lock rows in the same order.
+        Map<Object, Change> latest = new TreeMap<>((Comparator) Comparator.naturalOrder());
+        for (Change change : changes) {
+            latest.merge(change.key(), change, (a, b) -> b.sequence().compareTo(a.sequence()) > 0 ? b : a);
+        }
+        for (List<Change> chunk : Chunks.bySize(List.copyOf(latest.values()), Change::estimatedBytes, maxStatementBytes)) {
+            List<RowN> rows = new ArrayList<>(chunk.size());
+            for (Change change : chunk) {
+                rows.add(row(change));
+            }
+            tx.insertInto(table.table(), fields).valuesOfRows(rows).onDuplicateKeyUpdate().set(guardedUpdate()).execute();
+        }
+    }
+
+    private RowN row(Change change) {
+        List<Field<?>> values = new ArrayList<>(fields.size());
+        values.add(DSL.val(change.key(), table.key().field().getDataType()));
+        List<Column> data = table.data();
+        for (int i = 0; i < data.size(); i++) {
+            values.add(DSL.val(change.values()[i], data.get(i).field().getDataType()));
+        }
+        values.add(DSL.val(change.removed(), table.deleted().getDataType()));
+        values.add(DSL.val(change.sequence(), table.sequence().getDataType()));
+        return DSL.row(values);
+    }
+
+    /** Every column takes the new value only for a newer sequence; MySQL assigns left to right, so sequence last. */
+    private Map<Field<?>, Field<?>> guardedUpdate() {
+        Condition newer = excluded(table.sequence()).gt(table.sequence());
+        Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
+        for (Field<?> field : fields.subList(1, fields.size())) {
+            set.put(field, guarded(newer, field));
+        }
+        return set;
+    }
+
+    private static <T> Field<T> guarded(Condition newer, Field<T> column) {
+        return when(newer, excluded(column)).otherwise(column);
+    }
+}
