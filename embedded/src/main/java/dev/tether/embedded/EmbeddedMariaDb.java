@@ -145,6 +145,30 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    /** Stops the server, keeping its data: {@link #restart()} or {@link #startAgain()} bring it back on the same port. */
+    public synchronized void stopServer() {
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("the embedded MariaDB did not stop", e);
+        }
+    }
+
+    /** Starts a stopped server again, with its data, on the same port. */
+    public synchronized void startAgain() {
+        try {
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("the embedded MariaDB did not start again: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops and starts the server: every connection to it dies, the data stays. */
+    public void restart() {
+        stopServer();
+        startAgain();
+    }
+
     /** Stops the server. */
     @Override
     public synchronized void close() {

@@ -19,6 +19,11 @@ import org.jooq.SQLDialect;
  * @param idempotency how duplicates are suppressed ({@code TETHER_IDEMPOTENCY*})
  * @param fifoFailure what a failure holds back on a FIFO queue ({@code TETHER_FIFO_FAILURE}, default {@code group})
  * @param stream what a DynamoDB stream replicates into ({@code TETHER_STREAM_*})
+ * @param credentials where the password comes from ({@code TETHER_DB_SECRET_ARN}, {@code TETHER_DB_IAM_AUTH})
+ * @param prime whether init warms the hot path without the database ({@code TETHER_PRIME}; default: on during a
+ *     SnapStart init, where the work is snapshotted, off otherwise)
+ * @param metricsNamespace the CloudWatch namespace of the batch metrics ({@code POWERTOOLS_METRICS_NAMESPACE},
+ *     default {@code Tether})
  */
 public record TetherConfig(
         String dbUrl,
@@ -29,7 +34,10 @@ public record TetherConfig(
         int maxStatementBytes,
         IdempotencySettings idempotency,
         FifoFailure fifoFailure,
-        StreamSettings stream) {
+        StreamSettings stream,
+        CredentialSettings credentials,
+        boolean prime,
+        String metricsNamespace) {
 
     public static final String DB_URL = "TETHER_DB_URL";
     public static final String DB_USER = "TETHER_DB_USER";
@@ -38,6 +46,7 @@ public record TetherConfig(
     public static final String DB_MIGRATE = "TETHER_DB_MIGRATE";
     public static final String MAX_STATEMENT_BYTES = "TETHER_MAX_STATEMENT_BYTES";
     public static final String FIFO_FAILURE = "TETHER_FIFO_FAILURE";
+    public static final String PRIME = "TETHER_PRIME";
 
     /** What one failed message holds back when the queue is FIFO. */
     public enum FifoFailure {
@@ -58,6 +67,7 @@ public record TetherConfig(
         Objects.requireNonNull(idempotency, "idempotency");
         Objects.requireNonNull(fifoFailure, "fifoFailure");
         Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(credentials, "credentials");
     }
 
     /** Reads and validates the {@code TETHER_*} variables; throws {@link ConfigException} naming the first bad one. */
@@ -76,31 +86,44 @@ public record TetherConfig(
                 maxStatementBytes(env.get(MAX_STATEMENT_BYTES)),
                 IdempotencySettings.fromEnvironment(env),
                 fifoFailure(env.get(FIFO_FAILURE)),
-                StreamSettings.fromEnvironment(env));
+                StreamSettings.fromEnvironment(env),
+                CredentialSettings.fromEnvironment(env),
+                bool(env, PRIME, "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))),
+                Objects.requireNonNullElse(trimmed(env.get("POWERTOOLS_METRICS_NAMESPACE")), "Tether"));
     }
 
     /** The default configuration for a database URL and dialect; tests and tools start from it. */
     public static TetherConfig of(String url, String user, String password, SQLDialect dialect) {
         return new TetherConfig(jdbcUrl(url), user, password, dialect, true, DEFAULT_MAX_STATEMENT_BYTES,
-                IdempotencySettings.defaults(), FifoFailure.GROUP, StreamSettings.defaults());
+                IdempotencySettings.defaults(), FifoFailure.GROUP, StreamSettings.defaults(),
+                CredentialSettings.fromPassword(), false, "Tether");
     }
 
     /** A copy with other idempotency settings. */
     public TetherConfig withIdempotency(IdempotencySettings settings) {
         return new TetherConfig(
-                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure, stream);
+                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure, stream,
+                credentials, prime, metricsNamespace);
     }
 
     /** A copy with another FIFO failure rule. */
     public TetherConfig withFifoFailure(FifoFailure rule) {
         return new TetherConfig(
-                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule, stream);
+                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule, stream,
+                credentials, prime, metricsNamespace);
     }
 
     /** A copy replicating streams as {@code settings} say. */
     public TetherConfig withStream(StreamSettings settings) {
         return new TetherConfig(
-                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, fifoFailure, settings);
+                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, fifoFailure, settings,
+                credentials, prime, metricsNamespace);
+    }
+
+    /** A copy that primes the hot path at init, or not. */
+    public TetherConfig withPrime(boolean primeAtInit) {
+        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency,
+                fifoFailure, stream, credentials, primeAtInit, metricsNamespace);
     }
 
     private static String jdbcUrl(String url) {

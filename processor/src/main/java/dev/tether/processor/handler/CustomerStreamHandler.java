@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStream
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tether.processor.config.TetherConfig;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.observe.BatchMetrics;
 import dev.tether.processor.stream.ReplicaTable;
 import dev.tether.processor.stream.StreamBatchProcessor;
 import dev.tether.processor.stream.StreamBatchProcessor.Result;
@@ -29,6 +30,7 @@ public final class CustomerStreamHandler
 
     private final DatabaseLink link;
     private final StreamBatchProcessor processor;
+    private final BatchMetrics metrics;
 
     /** The constructor Lambda calls: reads {@code TETHER_*} from the environment once. */
     public CustomerStreamHandler() {
@@ -40,19 +42,24 @@ public final class CustomerStreamHandler
         ReplicaTable table = ReplicaTable.resolve(config.stream());
         this.link = new DatabaseLink(config);
         this.processor = new StreamBatchProcessor(link, table, config.maxStatementBytes());
+        this.metrics = new BatchMetrics(config.metricsNamespace(), "stream", link);
+        if (config.prime()) {
+            HotPath.primeStream(config, table);
+        }
     }
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         List<DynamodbStreamRecord> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         if (context == null) {
-            return handle(records);
+            return handle(records, null);
         }
-        return PowertoolsLogging.withLogging(context, () -> handle(records));
+        return PowertoolsLogging.withLogging(context, () -> handle(records, context));
     }
 
-    private StreamsEventResponse handle(List<DynamodbStreamRecord> records) {
+    private StreamsEventResponse handle(List<DynamodbStreamRecord> records, Context context) {
         long started = System.nanoTime();
+        link.deadline(Deadlines.of(context));
         Result result = processor.process(records);
         LOG.info(
                 "stream batch processed",
@@ -63,7 +70,12 @@ public final class CustomerStreamHandler
                         : result.response().getBatchItemFailures().get(0).getItemIdentifier()),
                 entry("transactions", result.transactions()),
                 entry("connectionNew", link.lastConnectionWasNew()),
+                entry("connectionAgeMs", link.connectionAgeMillis()),
+                entry("reconnects", link.reconnects()),
+                entry("retries", link.retries()),
                 entry("durationMs", (System.nanoTime() - started) / 1_000_000.0));
+        int failed = result.response().getBatchItemFailures().isEmpty() ? 0 : records.size() - result.applied();
+        metrics.record(result.applied(), failed, 0, (System.nanoTime() - started) / 1e6);
         return result.response();
     }
 

@@ -20,6 +20,7 @@ import dev.tether.processor.idempotency.IdempotentOrderApplier;
 import dev.tether.processor.idempotency.PowertoolsIdempotency;
 import dev.tether.processor.idempotency.TransactionalIdempotency;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.observe.BatchMetrics;
 import dev.tether.processor.order.OrderEventParser;
 import dev.tether.processor.write.OrderEventWriter;
 import java.time.Clock;
@@ -46,6 +47,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
     private final ExpiredRecordSweeper sweeper;
     private final Clock clock = Clock.systemUTC();
     private final boolean powertoolsFlow;
+    private final BatchMetrics metrics;
 
     /** The constructor Lambda calls: reads {@code TETHER_*} from the environment once. */
     public OrderEventsHandler() {
@@ -70,11 +72,13 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
         this.sweeper = idempotency.mode() == Mode.TRANSACTIONAL || idempotency.mode() == Mode.POWERTOOLS_MYSQL
                 ? new ExpiredRecordSweeper(link)
                 : null;
-        this.processor = new OrderBatchProcessor(
-                new OrderEventParser(!idempotency.fallbackToMessageId()),
-                idempotency.mode() == Mode.NONE ? null : new IdempotencyKeys(idempotency),
-                execution,
-                config.fifoFailure());
+        IdempotencyKeys keys = idempotency.mode() == Mode.NONE ? null : new IdempotencyKeys(idempotency);
+        OrderEventParser parser = new OrderEventParser(!idempotency.fallbackToMessageId());
+        this.processor = new OrderBatchProcessor(parser, keys, execution, config.fifoFailure());
+        this.metrics = new BatchMetrics(config.metricsNamespace(), "orders", link);
+        if (config.prime()) {
+            HotPath.primeOrders(config, parser, keys, writer);
+        }
     }
 
     @Override
@@ -88,6 +92,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, Context context) {
         long started = System.nanoTime();
+        link.deadline(Deadlines.of(context));
         if (powertoolsFlow) {
             Idempotency.registerLambdaContext(context);
         }
@@ -101,8 +106,14 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
                 entry("transactions", result.transactions()),
                 entry("connectionNew", link.lastConnectionWasNew()),
                 entry("connectionAgeMs", link.connectionAgeMillis()),
+                entry("reconnects", link.reconnects()),
+                entry("retries", link.retries()),
                 entry("durationMs", (System.nanoTime() - started) / 1_000_000.0));
-        sweepExpiredRecords();
+        metrics.record(result.committed(), result.failed(), result.duplicates(), (System.nanoTime() - started) / 1e6);
+        if (result.failed() == 0) {
+            // Housekeeping only after a clean batch: never spend a struggling invocation's time on it.
+            sweepExpiredRecords();
+        }
         return result.response();
     }
 

@@ -10,12 +10,13 @@ import java.util.Set;
 public final class SqlFailures {
 
     /**
-     * MySQL/MariaDB error codes that mean the session is gone or never existed: 1040 too many connections, 1053 server
-     * shutdown, 1203 max_user_connections, 1927 connection killed (MariaDB), 2002/2003 cannot connect, 2006 server has
+     * MySQL/MariaDB error codes that mean the session is gone or never existed: 1040 too many connections, 1045 access
+     * denied, 1053 server
+     * shutdown, 1203 and 1226 max_user_connections (global, per account), 1927 connection killed (MariaDB), 2002/2003 cannot connect, 2006 server has
      * gone away, 2013 lost connection during query, 4031 disconnected by the server for inactivity (MySQL 8.0.24+).
      */
     private static final Set<Integer> CONNECTION_ERROR_CODES =
-            Set.of(1040, 1053, 1203, 1927, 2002, 2003, 2006, 2013, 4031);
+            Set.of(1040, 1045, 1053, 1203, 1226, 1927, 2002, 2003, 2006, 2013, 4031);
 
     private SqlFailures() {}
 
@@ -35,6 +36,16 @@ public final class SqlFailures {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    /** True when the server refused the login (error 1045): a wrong password, or a rotated one. */
+    public static boolean isAccessDenied(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == 1045 || "28000".equals(sql.getSQLState()))) {
+                return true;
             }
         }
         return false;

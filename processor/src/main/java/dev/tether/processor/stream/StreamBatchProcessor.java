@@ -48,6 +48,20 @@ public final class StreamBatchProcessor {
                 OrderingPolicy.wholeBatch());
     }
 
+    /**
+     * Maps a sample image and renders the upsert on {@code dry} (a context that executes nothing), so that init
+     * loads and compiles the hot path.
+     */
+    public static void prime(ReplicaTable table, org.jooq.DSLContext dry, int maxStatementBytes)
+            throws InvalidRecordException {
+        ImageMapper mapper = new ImageMapper(table);
+        var image = java.util.Map.of(table.key().attribute(),
+                new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS("prime"));
+        Object key = mapper.key(image);
+        new ReplicaWriter(table, maxStatementBytes)
+                .write(dry, List.of(new Change("1", BigInteger.ONE, key, false, mapper.values(image))));
+    }
+
     /** What became of a batch. */
     public record Result(StreamsEventResponse response, int applied, int transactions) {}
 

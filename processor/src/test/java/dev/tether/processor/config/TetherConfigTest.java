@@ -70,4 +70,29 @@ class TetherConfigTest {
 
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("hunter3");
     }
+
+    @Test
+    void credentialVariablesAreCheckedAtStart() {
+        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
+                        "TETHER_DB_IAM_AUTH", "true")))
+                .hasMessageContaining("AWS_REGION");
+        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
+                        "TETHER_DB_SECRET_ARN", "my-secret")))
+                .hasMessageContaining("TETHER_DB_SECRET_ARN");
+        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
+                        "TETHER_DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x", "TETHER_DB_IAM_AUTH",
+                        "true", "AWS_REGION", "eu-west-1")))
+                .hasMessageContaining("exclude each other");
+    }
+
+    @Test
+    void primingFollowsSnapStartUnlessSet() {
+        assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t")).prime()).isFalse();
+        assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
+                        "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")).prime())
+                .isTrue();
+        assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t", "TETHER_PRIME", "true"))
+                        .prime())
+                .isTrue();
+    }
 }

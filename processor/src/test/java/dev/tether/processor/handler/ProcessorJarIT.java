@@ -51,10 +51,15 @@ class ProcessorJarIT {
         builder.environment().put("TETHER_DB_USER", database.user());
         builder.environment().put("TETHER_DB_PASSWORD", database.password());
         builder.environment().put("TETHER_DB_DIALECT", database.dialect().name());
-        Process process = builder.start();
+        Path log = Files.createTempFile("processor-jar", ".log");
+        Process process = builder.redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        boolean exited = process.waitFor(90, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(exited).as("the JVM running the jar exits by itself\n" + output).isTrue();
 
         assertThat(process.exitValue()).as(output).isZero();
         List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();

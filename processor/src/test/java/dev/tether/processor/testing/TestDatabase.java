@@ -59,6 +59,20 @@ public final class TestDatabase {
         return database;
     }
 
+    /** The embedded server, when the tests run on it (fault tests that stop and start the server need it). */
+    public static java.util.Optional<EmbeddedMariaDb> embedded() {
+        Server s = server();
+        return s.dialect() == SQLDialect.MARIADB && System.getenv("TETHER_TEST_JDBC_URL") == null
+                ? java.util.Optional.of(EmbeddedMariaDb.shared())
+                : java.util.Optional.empty();
+    }
+
+    /** A connection to the server as an administrator (no database selected); the caller closes it. */
+    public static Connection admin() throws SQLException {
+        Server s = server();
+        return DriverManager.getConnection(s.urlPrefix() + s.urlSuffix(), s.user(), s.password());
+    }
+
     /** Which server this JVM's tests use, for test reports. */
     public static String describe() {
         Server s = server();
