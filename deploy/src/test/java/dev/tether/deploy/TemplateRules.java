@@ -1,0 +1,185 @@
+package dev.tether.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules a deployable Tether template must keep, checked on the CloudFormation that the Serverless Framework
+ * generates. Each rule is a setting AWS samples often get wrong.
+ */
+final class TemplateRules {
+
+    private final JsonNode resources;
+    private final JsonNode outputs;
+    private final JsonNode conditions;
+
+    TemplateRules(JsonNode template) {
+        this.resources = template.path("Resources");
+        this.outputs = template.path("Outputs");
+        this.conditions = template.path("Conditions");
+    }
+
+    /** Every broken rule, in words; empty when the template may ship. */
+    List<String> violations() {
+        List<String> violations = new ArrayList<>();
+        long sqsConcurrency = 0;
+        long streamConcurrency = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode resource = entry.getValue();
+            if (!exists(resource)) {
+                continue;
+            }
+            String type = resource.path("Type").asText();
+            JsonNode properties = resource.path("Properties");
+            if (type.equals("AWS::Lambda::EventSourceMapping")) {
+                String name = entry.getKey();
+                if (!contains(properties.path("FunctionResponseTypes"), "ReportBatchItemFailures")) {
+                    violations.add(name + ": FunctionResponseTypes lacks ReportBatchItemFailures (Lambda would retry"
+                            + " whole batches and ignore reported failures)");
+                }
+                String source = properties.path("EventSourceArn").path("Fn::GetAtt").path(0).asText();
+                JsonNode function = functionOf(properties.path("FunctionName"));
+                JsonNode sourceResource = resources.path(source);
+                if (sourceResource.path("Type").asText().equals("AWS::SQS::Queue")) {
+                    violations.addAll(queueViolations(name, source, sourceResource, function, properties));
+                    JsonNode max = properties.path("ScalingConfig").path("MaximumConcurrency");
+                    if (max.isMissingNode()) {
+                        violations.add(name + ": no ScalingConfig.MaximumConcurrency: the queue could open a"
+                                + " connection per concurrent execution of the account");
+                    } else {
+                        sqsConcurrency += max.asLong();
+                    }
+                } else if (sourceResource.path("Type").asText().equals("AWS::DynamoDB::Table")) {
+                    violations.addAll(streamViolations(name, properties));
+                    JsonNode reserved = function.path("Properties").path("ReservedConcurrentExecutions");
+                    if (reserved.isMissingNode()) {
+                        violations.add(name + ": the stream function has no reserved concurrency to cap its connections");
+                    } else {
+                        streamConcurrency += reserved.asLong();
+                        long shards = outputs.path("StreamShards").path("Value").asLong();
+                        long perShard = properties.path("ParallelizationFactor").asLong(1);
+                        if (reserved.asLong() < shards * perShard) {
+                            violations.add(name + ": reserved concurrency " + reserved.asLong() + " is below shards x"
+                                    + " parallelization (" + shards + " x " + perShard + "): shards would stall");
+                        }
+                    }
+                }
+            }
+            if (type.equals("AWS::IAM::Role")) {
+                for (JsonNode policy : properties.path("Policies")) {
+                    violations.addAll(iamViolations(entry.getKey(), policy.path("PolicyDocument")));
+                }
+            }
+            if (type.equals("AWS::IAM::Policy")) {
+                violations.addAll(iamViolations(entry.getKey(), properties.path("PolicyDocument")));
+            }
+        }
+        long limit = outputs.path("DbConnectionLimit").path("Value").asLong(-1);
+        long reserved = outputs.path("DbReservedConnections").path("Value").asLong(0);
+        if (limit < 0) {
+            violations.add("Outputs.DbConnectionLimit is missing: the connection budget cannot be checked");
+        } else if (sqsConcurrency + streamConcurrency + reserved > limit) {
+            violations.add("connection budget exceeded: SQS maximum concurrency " + sqsConcurrency + " + stream "
+                    + streamConcurrency + " + reserved " + reserved + " > database connection limit " + limit);
+        }
+        return violations;
+    }
+
+    private List<String> queueViolations(
+            String mapping, String queueName, JsonNode queue, JsonNode function, JsonNode mappingProperties) {
+        List<String> violations = new ArrayList<>();
+        JsonNode redrive = queue.path("Properties").path("RedrivePolicy");
+        String dlq = redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText();
+        if (redrive.isMissingNode() || !resources.path(dlq).path("Type").asText().equals("AWS::SQS::Queue")) {
+            violations.add(queueName + ": no dead-letter queue in its RedrivePolicy: poison messages would cycle"
+                    + " until they expire");
+        } else if (redrive.path("maxReceiveCount").asInt(0) < 1) {
+            violations.add(queueName + ": RedrivePolicy without maxReceiveCount");
+        }
+        long timeout = function.path("Properties").path("Timeout").asLong(3);
+        long window = mappingProperties.path("MaximumBatchingWindowInSeconds").asLong(0);
+        long visibility = queue.path("Properties").path("VisibilityTimeout").asLong(30);
+        if (visibility < 6 * timeout + window) {
+            violations.add(queueName + ": VisibilityTimeout " + visibility + " s is below six times the function"
+                    + " timeout plus the batching window (" + (6 * timeout + window) + " s)");
+        }
+        return violations;
+    }
+
+    private static List<String> streamViolations(String mapping, JsonNode properties) {
+        List<String> violations = new ArrayList<>();
+        if (!properties.path("BisectBatchOnFunctionError").asBoolean(false)) {
+            violations.add(mapping + ": BisectBatchOnFunctionError is off");
+        }
+        if (properties.path("MaximumRetryAttempts").isMissingNode()) {
+            violations.add(mapping + ": MaximumRetryAttempts unset (-1: a poison record blocks its shard for days)");
+        }
+        if (properties.path("MaximumRecordAgeInSeconds").isMissingNode()) {
+            violations.add(mapping + ": MaximumRecordAgeInSeconds unset");
+        }
+        if (properties.path("DestinationConfig").path("OnFailure").path("Destination").isMissingNode()) {
+            violations.add(mapping + ": no on-failure destination: discarded batches would leave no trace");
+        }
+        if (properties.path("StartingPosition").isMissingNode()) {
+            violations.add(mapping + ": no StartingPosition");
+        }
+        return violations;
+    }
+
+    private static List<String> iamViolations(String owner, JsonNode document) {
+        List<String> violations = new ArrayList<>();
+        for (JsonNode statement : document.path("Statement")) {
+            JsonNode resource = statement.path("Resource");
+            List<JsonNode> values = new ArrayList<>();
+            if (resource.isArray()) {
+                resource.forEach(values::add);
+            } else {
+                values.add(resource);
+            }
+            for (JsonNode value : values) {
+                if (value.isTextual() && (value.asText().equals("*") || value.asText().isBlank())) {
+                    violations.add(owner + ": statement " + statement.path("Action") + " grants Resource '"
+                            + value.asText() + "'");
+                }
+            }
+        }
+        return violations;
+    }
+
+    private JsonNode functionOf(JsonNode functionName) {
+        JsonNode reference = functionName.has("Fn::Join")
+                ? functionName.path("Fn::Join").path(1).path(0)
+                : functionName;
+        String name = reference.path("Fn::GetAtt").path(0).asText(reference.path("Ref").asText());
+        return resources.path(name);
+    }
+
+    /** A resource exists unless it names a condition that evaluates to false. */
+    private boolean exists(JsonNode resource) {
+        JsonNode condition = resource.path("Condition");
+        return condition.isMissingNode() || evaluate(conditions.path(condition.asText()));
+    }
+
+    private boolean evaluate(JsonNode condition) {
+        if (condition.has("Fn::Equals")) {
+            return condition.path("Fn::Equals").path(0).asText().equals(condition.path("Fn::Equals").path(1).asText());
+        }
+        if (condition.has("Fn::Not")) {
+            return !evaluate(condition.path("Fn::Not").path(0));
+        }
+        throw new IllegalArgumentException("condition not understood: " + condition);
+    }
+
+    private static boolean contains(JsonNode array, String value) {
+        for (JsonNode item : array) {
+            if (item.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
