@@ -1,0 +1,224 @@
+package dev.tether.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Does what Lambda's SQS event source mapping does: N pollers (each one handler instance, so one container and one
+ * database connection), long-polling {@code ReceiveMessage} up to a batch size within a batching window, an
+ * {@link SQSEvent} with every attribute Lambda sets, the real handler, then {@code DeleteMessageBatch} for every
+ * message not reported in {@code batchItemFailures}. Reported messages are left alone: they become visible again
+ * after the visibility timeout and move to the dead-letter queue after {@code maxReceiveCount} receives.
+ */
+public final class EventSourceMappingEmulator implements AutoCloseable {
+
+    private static final List<String> LAMBDA_ATTRIBUTES = List.of("ApproximateReceiveCount", "SentTimestamp", "SenderId",
+            "ApproximateFirstReceiveTimestamp", "MessageGroupId", "MessageDeduplicationId", "SequenceNumber",
+            "AWSTraceHeader");
+
+    /**
+     * How the mapping polls.
+     *
+     * @param pollers concurrent containers
+     * @param batchSize messages per invocation, at most
+     * @param batchingWindowMillis how long to gather a batch
+     * @param functionTimeoutMillis the deadline each invocation gets
+     */
+    public record Settings(int pollers, int batchSize, long batchingWindowMillis, long functionTimeoutMillis) {}
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final String queueArn;
+    private final Settings settings;
+    private final List<RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong deleted = new AtomicLong();
+    private final AtomicLong reported = new AtomicLong();
+    private final AtomicLong invocations = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile Throwable crash;
+
+    public EventSourceMappingEmulator(SqsClient sqs, String queueUrl, String queueArn, Settings settings,
+            Supplier<? extends RequestHandler<SQSEvent, SQSBatchResponse>> containers) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.queueArn = queueArn;
+        this.settings = settings;
+        for (int i = 0; i < settings.pollers(); i++) {
+            handlers.add(containers.get());
+        }
+    }
+
+    /** Starts the pollers. */
+    public EventSourceMappingEmulator start() {
+        for (int i = 0; i < handlers.size(); i++) {
+            RequestHandler<SQSEvent, SQSBatchResponse> handler = handlers.get(i);
+            Thread thread = new Thread(() -> poll(handler), "poller-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        return this;
+    }
+
+    private void poll(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+        try {
+            while (running) {
+                List<Message> batch = receiveBatch();
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                invocations.incrementAndGet();
+                SQSBatchResponse response = handler.handleRequest(event(batch),
+                        new LocalContext("tether-orders-local", settings.functionTimeoutMillis()));
+                Set<String> failed = new HashSet<>();
+                for (BatchItemFailure failure : response.getBatchItemFailures()) {
+                    failed.add(failure.getItemIdentifier());
+                }
+                reported.addAndGet(failed.size());
+                deleteSucceeded(batch, failed);
+            }
+        } catch (Throwable t) {
+            crash = t;
+        }
+    }
+
+    private List<Message> receiveBatch() {
+        List<Message> batch = new ArrayList<>();
+        long windowEnds = Long.MAX_VALUE;
+        while (running && batch.size() < settings.batchSize()) {
+            long now = System.currentTimeMillis();
+            if (!batch.isEmpty() && now >= windowEnds) {
+                break;
+            }
+            int wanted = Math.min(10, settings.batchSize() - batch.size());
+            List<Message> received = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(wanted)
+                            .waitTimeSeconds(batch.isEmpty() ? 1 : 0)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
+            if (received.isEmpty()) {
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                break;
+            }
+            if (batch.isEmpty()) {
+                windowEnds = now + settings.batchingWindowMillis();
+            }
+            batch.addAll(received);
+        }
+        return batch;
+    }
+
+    private SQSEvent event(List<Message> batch) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>(batch.size());
+        for (Message message : batch) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(message.messageId());
+            record.setReceiptHandle(message.receiptHandle());
+            record.setBody(message.body());
+            record.setMd5OfBody(message.md5OfBody());
+            record.setMd5OfMessageAttributes(message.md5OfMessageAttributes());
+            Map<String, String> attributes = new HashMap<>();
+            message.attributesAsStrings().forEach((name, value) -> {
+                if (LAMBDA_ATTRIBUTES.contains(name)) {
+                    attributes.put(name, value);
+                }
+            });
+            record.setAttributes(attributes);
+            Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
+            message.messageAttributes().forEach((name, value) -> messageAttributes.put(name, attribute(value)));
+            record.setMessageAttributes(messageAttributes);
+            record.setEventSource("aws:sqs");
+            record.setEventSourceArn(queueArn);
+            record.setAwsRegion(Sqs.LOCAL_REGION);
+            records.add(record);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static SQSEvent.MessageAttribute attribute(MessageAttributeValue value) {
+        SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+        attribute.setDataType(value.dataType());
+        attribute.setStringValue(value.stringValue());
+        attribute.setBinaryValue(value.binaryValue() == null ? null : ByteBuffer.wrap(value.binaryValue().asByteArray()));
+        attribute.setStringListValues(List.of());
+        attribute.setBinaryListValues(List.of());
+        return attribute;
+    }
+
+    private void deleteSucceeded(List<Message> batch, Set<String> failed) {
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (Message message : batch) {
+            if (!failed.contains(message.messageId())) {
+                entries.add(DeleteMessageBatchRequestEntry.builder()
+                        .id(String.valueOf(entries.size()))
+                        .receiptHandle(message.receiptHandle())
+                        .build());
+            }
+        }
+        for (int from = 0; from < entries.size(); from += 10) {
+            List<DeleteMessageBatchRequestEntry> chunk = entries.subList(from, Math.min(from + 10, entries.size()));
+            var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(chunk));
+            deleted.addAndGet(response.successful().size());
+        }
+    }
+
+    /** Messages deleted after their batch succeeded (committed or duplicates). */
+    public long deleted() {
+        return deleted.get();
+    }
+
+    /** Messages reported in batchItemFailures, over all receives. */
+    public long reported() {
+        return reported.get();
+    }
+
+    /** Handler invocations so far. */
+    public long invocations() {
+        return invocations.get();
+    }
+
+    /** The handlers, one per poller (container). */
+    public List<RequestHandler<SQSEvent, SQSBatchResponse>> handlers() {
+        return handlers;
+    }
+
+    /** The failure that stopped a poller, if any. */
+    public Throwable crash() {
+        return crash;
+    }
+
+    /** Stops polling and waits for invocations in flight. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread thread : threads) {
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package dev.tether.local;
+
+import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.local.EventGenerator.Generated;
+import dev.tether.processor.config.TetherConfig;
+import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.schema.TetherSchema;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jooq.SQLDialect;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Tether's main job on one machine: an embedded MySQL-compatible server with the Flyway schema, an embedded SQS
+ * with the orders queue and its dead-letter queue, the event source mapping emulator running the real handler, and
+ * a producer sending a realistic mix of events. It ends with a summary and exits non-zero when the database does
+ * not hold exactly what was sent. Flags (or TETHER_DB_* variables) point it at a real MySQL or at AWS.
+ */
+public final class LocalPipeline {
+
+    /** The run's settings; every one has a flag. */
+    public record Options(
+            int events,
+            double duplicateRate,
+            double poisonRate,
+            int fifoGroups,
+            int pollers,
+            int batchSize,
+            long batchingWindowMillis,
+            int visibilityTimeoutSeconds,
+            int maxReceiveCount,
+            String dbUrl,
+            String dbUser,
+            String dbPassword,
+            SQLDialect dialect,
+            String sqsEndpoint,
+            String queueName,
+            long seed,
+            long timeoutSeconds,
+            boolean progress) {
+
+        static Options defaults() {
+            return new Options(20_000, 0.02, 0.002, 0, 4, 100, 200, 3, 2, null, null, null, SQLDialect.MARIADB, null,
+                    "tether-orders", 42, 900, true);
+        }
+    }
+
+    /** What a run found. */
+    public record Report(
+            long sent, long deleted, long deadLettered, Map<String, Long> rows, long connectionsOpened, List<String> mismatches,
+            double seconds) {
+        public boolean ok() {
+            return mismatches.isEmpty();
+        }
+    }
+
+    private final Options options;
+    private final PrintStream console;
+
+    public LocalPipeline(Options options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
+        Path log = Path.of(System.getProperty("tether.local.log", "tether-local.log")).toAbsolutePath();
+        System.setProperty("tether.local.log", log.toString());
+        Options options;
+        try {
+            options = parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        PrintStream console = System.out;
+        // The handlers' metrics (EMF) go to standard output, as in Lambda: here, into the log file.
+        System.setOut(new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8));
+        Report report = new LocalPipeline(options, console).run();
+        console.println("  logs        " + log);
+        System.exit(report.ok() ? 0 : 1);
+    }
+
+    /** Runs the pipeline to the end and prints the summary. */
+    public Report run() throws Exception {
+        long started = System.nanoTime();
+        EmbeddedSqs embeddedSqs = null;
+        String url = options.dbUrl();
+        String user = options.dbUser();
+        String password = options.dbPassword();
+        String where;
+        if (url == null) {
+            console.println("Starting an embedded MariaDB...");
+            EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+            db.recreateDatabase("tether");
+            url = db.jdbcUrl("tether");
+            user = db.user();
+            password = db.password();
+            where = url + "  (data in " + db.dataDirectory() + ")";
+        } else {
+            where = url.replaceFirst("\\?.*", "");
+        }
+        TetherSchema.migrate(url, user, password);
+        URI endpoint;
+        if (options.sqsEndpoint() == null) {
+            embeddedSqs = EmbeddedSqs.start();
+            endpoint = embeddedSqs.endpoint();
+            console.println("Embedded SQS (ElasticMQ) at " + endpoint);
+        } else {
+            endpoint = options.sqsEndpoint().equals("aws") ? null : URI.create(options.sqsEndpoint());
+        }
+        try (SqsClient sqs = Sqs.client(endpoint)) {
+            Sqs.Queues queues = Sqs.create(sqs, options.queueName(), options.fifoGroups() > 0,
+                    options.visibilityTimeoutSeconds(), options.maxReceiveCount());
+            Generated generated = EventGenerator.generate(options.events(), options.duplicateRate(), options.poisonRate(),
+                    options.fifoGroups(), options.seed());
+            TetherConfig config = TetherConfig.of(url, user, password, options.dialect());
+            EventSourceMappingEmulator.Settings settings = new EventSourceMappingEmulator.Settings(
+                    options.pollers(), options.batchSize(), options.batchingWindowMillis(), 60_000);
+            console.printf(Locale.ROOT, "Sending %,d events (%,d duplicates, %,d poison) to %s with %d pollers%n",
+                    generated.messages().size(), generated.duplicates(), generated.poison(), queues.url(),
+                    options.pollers());
+            OrderEventProducer producer = new OrderEventProducer(sqs, queues.url());
+            long connectionsOpened;
+            long deleted;
+            long deadLettered;
+            try (EventSourceMappingEmulator emulator = new EventSourceMappingEmulator(
+                    sqs, queues.url(), queues.arn(), settings, () -> new OrderEventsHandler(config)).start()) {
+                Thread sender = new Thread(() -> sendAll(producer, generated), "producer");
+                sender.start();
+                long deadline = System.currentTimeMillis() + options.timeoutSeconds() * 1000;
+                Progress progress = new Progress(console, generated.messages().size(), options.progress());
+                while (true) {
+                    deleted = emulator.deleted();
+                    deadLettered = Sqs.depth(sqs, queues.deadLetterUrl());
+                    progress.show(deleted, deadLettered, emulator.reported());
+                    boolean drained = !sender.isAlive() && deleted + deadLettered >= generated.messages().size()
+                            && Sqs.depth(sqs, queues.url()) == 0;
+                    if (drained || emulator.crash() != null || System.currentTimeMillis() > deadline) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                progress.done();
+                if (emulator.crash() != null) {
+                    throw new IllegalStateException("a poller crashed", emulator.crash());
+                }
+                connectionsOpened = emulator.handlers().stream()
+                        .mapToLong(h -> ((OrderEventsHandler) h).link().connectionsOpened())
+                        .sum();
+                emulator.handlers().forEach(h -> ((OrderEventsHandler) h).close());
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Report report = verify(url, user, password, generated, producer.sent(), deleted, deadLettered,
+                    connectionsOpened, seconds);
+            summary(report, generated, where, queues);
+            return report;
+        } finally {
+            if (embeddedSqs != null) {
+                embeddedSqs.close();
+            }
+        }
+    }
+
+    /** Several senders on a standard queue, as producers run in parallel; one on a FIFO queue, to keep order. */
+    private void sendAll(OrderEventProducer producer, Generated generated) {
+        List<OrderEventProducer.Outgoing> messages = generated.messages();
+        int senders = options.fifoGroups() > 0 ? 1 : 4;
+        List<Thread> threads = new ArrayList<>();
+        int slice = (messages.size() + senders - 1) / senders;
+        for (int from = 0; from < messages.size(); from += slice) {
+            List<OrderEventProducer.Outgoing> part = messages.subList(from, Math.min(from + slice, messages.size()));
+            Thread thread = new Thread(() -> producer.send(part), "producer-" + threads.size());
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Report verify(String url, String user, String password, Generated generated, long sent, long deleted,
+            long deadLettered, long connectionsOpened, double seconds) throws SQLException {
+        List<String> mismatches = new ArrayList<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+                Statement statement = connection.createStatement()) {
+            for (String table : List.of("orders", "order_lines", "customer_balances", "idempotency_records")) {
+                try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    rs.next();
+                    rows.put(table, rs.getLong(1));
+                }
+            }
+            Map<String, Long> balances = new TreeMap<>();
+            try (ResultSet rs = statement.executeQuery("SELECT customer_id, currency, balance_cents FROM customer_balances")) {
+                while (rs.next()) {
+                    balances.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3));
+                }
+            }
+            if (!balances.equals(generated.expected().balances())) {
+                mismatches.add("customer balances differ from the payments sent (each exactly once)");
+            }
+            Map<String, String> orders = new TreeMap<>();
+            try (ResultSet rs = statement.executeQuery("SELECT o.order_id, o.status, o.version, COUNT(l.line_no)"
+                    + " FROM orders o LEFT JOIN order_lines l ON l.order_id = o.order_id"
+                    + " GROUP BY o.order_id, o.status, o.version")) {
+                while (rs.next()) {
+                    orders.put(rs.getString(1), rs.getString(2) + "|" + rs.getLong(3) + "|" + rs.getLong(4));
+                }
+            }
+            if (!orders.equals(generated.expected().orders())) {
+                mismatches.add("orders differ from the latest version of each order sent");
+            }
+        }
+        if (sent != generated.messages().size()) {
+            mismatches.add("the producer sent " + sent + " of " + generated.messages().size() + " messages");
+        }
+        if (deadLettered != generated.poison()) {
+            mismatches.add("the dead-letter queue holds " + deadLettered + " messages; " + generated.poison()
+                    + " poison messages were sent");
+        }
+        if (connectionsOpened != options.pollers()) {
+            mismatches.add(connectionsOpened + " database connections were opened by " + options.pollers() + " pollers");
+        }
+        return new Report(sent, deleted, deadLettered, rows, connectionsOpened, mismatches, seconds);
+    }
+
+    private void summary(Report report, Generated generated, String where, Sqs.Queues queues) {
+        long unique = report.rows().getOrDefault("idempotency_records", 0L);
+        console.println();
+        console.printf(Locale.ROOT, "Tether local pipeline: %s in %.1f s%n", report.ok() ? "OK" : "MISMATCH",
+                report.seconds());
+        console.printf(Locale.ROOT, "  sent        %,d messages (%,d distinct events, %,d duplicates, %,d poison)%n",
+                report.sent(), generated.unique(), generated.duplicates(), generated.poison());
+        console.printf(Locale.ROOT, "  processed   %,d applied, %,d duplicates skipped, %,d in the dead-letter queue%n",
+                unique, report.deleted() - unique, report.deadLettered());
+        StringBuilder rows = new StringBuilder();
+        report.rows().forEach((table, count) -> rows.append(String.format(Locale.ROOT, "%s %,d  ", table, count)));
+        console.println("  rows        " + rows.toString().trim());
+        console.printf(Locale.ROOT, "  throughput  %,.0f messages/s%n", report.sent() / report.seconds());
+        console.printf(Locale.ROOT, "  connections %d opened by %d pollers%n", report.connectionsOpened(),
+                options.pollers());
+        console.println("  database    " + where);
+        console.println("  queues      " + queues.url() + " (dead letters: " + queues.deadLetterUrl() + ")");
+        for (String mismatch : report.mismatches()) {
+            console.println("  MISMATCH    " + mismatch);
+        }
+    }
+
+    static final String USAGE = """
+            usage: java -jar local/target/tether-local.jar [options]
+              --events N            messages to send (20000)
+              --duplicates R        share of duplicates, 0..1 (0.02)
+              --poison R            share of invalid messages, 0..1 (0.002)
+              --fifo-groups N       use a FIFO queue with N message groups (0: standard queue)
+              --pollers N           concurrent containers (4)
+              --batch-size N        messages per invocation (100)
+              --window-ms N         batching window (200)
+              --visibility-s N      visibility timeout of the queue (3)
+              --max-receive N       receives before the dead-letter queue (2)
+              --db-url URL          a MySQL/MariaDB to use instead of the embedded one (or TETHER_DB_URL)
+              --db-user U, --db-password P, --db-dialect MYSQL|MARIADB
+              --sqs-endpoint URL    an SQS endpoint instead of the embedded one; 'aws' for AWS itself
+              --queue NAME          queue name (tether-orders)
+              --seed N              random seed (42)
+              --timeout-s N         give up after N seconds (900)
+              --no-progress         no progress bar""";
+
+    static Options parse(String[] args, Map<String, String> env) {
+        Options o = Options.defaults();
+        String dbUrl = env.get("TETHER_DB_URL");
+        String dbUser = env.get("TETHER_DB_USER");
+        String dbPassword = env.get("TETHER_DB_PASSWORD");
+        SQLDialect dialect = env.containsKey("TETHER_DB_DIALECT")
+                ? SQLDialect.valueOf(env.get("TETHER_DB_DIALECT").toUpperCase(Locale.ROOT))
+                : dbUrl != null ? SQLDialect.MYSQL : SQLDialect.MARIADB;
+        int events = o.events(), fifoGroups = o.fifoGroups(), pollers = o.pollers(), batchSize = o.batchSize();
+        int visibility = o.visibilityTimeoutSeconds(), maxReceive = o.maxReceiveCount();
+        double duplicates = o.duplicateRate(), poison = o.poisonRate();
+        long window = o.batchingWindowMillis(), seed = o.seed(), timeout = o.timeoutSeconds();
+        String sqsEndpoint = null, queue = o.queueName();
+        boolean progress = true;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--no-progress")) {
+                progress = false;
+                continue;
+            }
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new IllegalArgumentException("Tether local pipeline");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            try {
+                switch (flag) {
+                    case "--events" -> events = Integer.parseInt(value);
+                    case "--duplicates" -> duplicates = Double.parseDouble(value);
+                    case "--poison" -> poison = Double.parseDouble(value);
+                    case "--fifo-groups" -> fifoGroups = Integer.parseInt(value);
+                    case "--pollers" -> pollers = Integer.parseInt(value);
+                    case "--batch-size" -> batchSize = Integer.parseInt(value);
+                    case "--window-ms" -> window = Long.parseLong(value);
+                    case "--visibility-s" -> visibility = Integer.parseInt(value);
+                    case "--max-receive" -> maxReceive = Integer.parseInt(value);
+                    case "--db-url" -> dbUrl = value;
+                    case "--db-user" -> dbUser = value;
+                    case "--db-password" -> dbPassword = value;
+                    case "--db-dialect" -> dialect = SQLDialect.valueOf(value.toUpperCase(Locale.ROOT));
+                    case "--sqs-endpoint" -> sqsEndpoint = value;
+                    case "--queue" -> queue = value;
+                    case "--seed" -> seed = Long.parseLong(value);
+                    case "--timeout-s" -> timeout = Long.parseLong(value);
+                    default -> throw new IllegalArgumentException("unknown option " + flag);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " needs a number; got '" + value + "'");
+            }
+        }
+        if (events < 1 || pollers < 1 || batchSize < 1 || batchSize > 10_000 || duplicates < 0 || poison < 0
+                || duplicates + poison >= 1 || maxReceive < 1 || visibility < 1) {
+            throw new IllegalArgumentException("options out of range");
+        }
+        return new Options(events, duplicates, poison, fifoGroups, pollers, batchSize, window, visibility, maxReceive,
+                dbUrl, dbUser, dbPassword, dialect, sqsEndpoint, queue, seed, timeout, progress);
+    }
+
+    /** A progress bar on a terminal, a line every few seconds elsewhere. */
+    private static final class Progress {
+        private final PrintStream out;
+        private final long total;
+        private final boolean bar;
+        private final long started = System.nanoTime();
+        private long lastLine;
+
+        Progress(PrintStream out, long total, boolean enabled) {
+            this.out = out;
+            this.total = total;
+            this.bar = enabled && System.console() != null;
+            this.lastLine = enabled ? 0 : Long.MAX_VALUE;
+        }
+
+        void show(long deleted, long deadLettered, long reported) {
+            long done = deleted + deadLettered;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String figures = String.format(Locale.ROOT, "%,d/%,d done  %,d reported failed  %,d in DLQ  %,.0f msg/s",
+                    done, total, reported, deadLettered, done / Math.max(seconds, 0.001));
+            if (bar) {
+                int width = 30;
+                int filled = (int) Math.min(width, width * done / Math.max(total, 1));
+                out.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + figures + "   ");
+                out.flush();
+            } else if (System.currentTimeMillis() - lastLine >= 2_000) {
+                out.println(figures);
+                lastLine = System.currentTimeMillis();
+            }
+        }
+
+        void done() {
+            if (bar) {
+                out.println();
+            }
+        }
+    }
+}
