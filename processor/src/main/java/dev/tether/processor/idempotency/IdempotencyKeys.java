@@ -32,6 +32,8 @@ public final class IdempotencyKeys {
     private final Expression<JsonNode> payloadExpression;
     private final String idPrefix;
     private final String keyField;
+    private final boolean defaultExpressions;
+    private final boolean fallbackToMessageId;
 
     public IdempotencyKeys(IdempotencySettings settings) {
         JsonConfig json = JsonConfig.get();
@@ -42,6 +44,9 @@ public final class IdempotencyKeys {
         this.keyField = settings.keyExpression().equals(IdempotencySettings.DEFAULT_KEY_EXPRESSION)
                 ? "eventId"
                 : "idempotency key (" + settings.keyExpression() + ")";
+        this.defaultExpressions = settings.keyExpression().equals(IdempotencySettings.DEFAULT_KEY_EXPRESSION)
+                && settings.payloadExpression().equals(IdempotencySettings.DEFAULT_PAYLOAD_EXPRESSION);
+        this.fallbackToMessageId = settings.fallbackToMessageId();
     }
 
     /**
@@ -55,12 +60,29 @@ public final class IdempotencyKeys {
 
     /** The key of {@code message}; a message whose key expression finds nothing is invalid. */
     public Key of(SQSMessage message) throws InvalidEventException {
-        JsonNode tree = mapper.valueToTree(message);
         JsonNode key;
-        try {
-            key = keyExpression.search(tree);
-        } catch (RuntimeException e) {
-            throw new InvalidEventException(keyField, "could not be evaluated: " + e.getClass().getSimpleName());
+        JsonNode payload;
+        if (defaultExpressions) {
+            // The default expressions, evaluated directly: the body parsed once with Powertools' own mapper is what
+            // powertools_json(body) yields, and its eventId is what powertools_json(body).eventId yields. Exactly the
+            // same nodes, so the same hashes, without serializing the whole message into a tree first.
+            try {
+                payload = mapper.readTree(message.getBody());
+            } catch (java.io.IOException e) {
+                throw new InvalidEventException("body", "is not valid JSON");
+            }
+            key = payload.get("eventId");
+            if (fallbackToMessageId && !isTruthy(key)) {
+                key = com.fasterxml.jackson.databind.node.TextNode.valueOf(message.getMessageId());
+            }
+        } else {
+            JsonNode tree = mapper.valueToTree(message);
+            try {
+                key = keyExpression.search(tree);
+                payload = payloadExpression.search(tree);
+            } catch (RuntimeException e) {
+                throw new InvalidEventException(keyField, "could not be evaluated: " + e.getClass().getSimpleName());
+            }
         }
         if (isMissing(key)) {
             throw new InvalidEventException(keyField, "is required: it is the idempotency key (set "
@@ -70,7 +92,18 @@ public final class IdempotencyKeys {
         return new Key(
                 idPrefix + hash(key),
                 value.length() <= MAX_DISPLAY ? value : value.substring(0, MAX_DISPLAY) + "…",
-                hash(payloadExpression.search(tree)));
+                hash(payload));
+    }
+
+    /** JMESPath's truth for {@code ||}: not null, false, or an empty string, array or object. */
+    private static boolean isTruthy(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode() || (node.isBoolean() && !node.booleanValue())) {
+            return false;
+        }
+        if (node.isTextual()) {
+            return !node.textValue().isEmpty();
+        }
+        return !node.isContainerNode() || node.size() > 0;
     }
 
     /** Powertools' test of a missing key: null, or a container whose members are all null. */

@@ -51,6 +51,12 @@ public final class DatabaseLink implements AutoCloseable {
         // jOOQ prints a banner and a tip on first use; neither belongs in a Lambda log.
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
+        // HikariCP pings a connection idle for more than half a second before lending it: in Lambda that is a round
+        // trip on nearly every invocation. A dead connection is already handled (the transaction fails on it and is
+        // retried once on a new one), so ping only connections idle for a minute or more.
+        if (System.getProperty("com.zaxxer.hikari.aliveBypassWindowMs") == null) {
+            System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs", String.valueOf(MINUTES.toMillis(1)));
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseLink.class);

@@ -1,0 +1,411 @@
+package dev.tether.bench;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.processor.config.IdempotencySettings;
+import dev.tether.processor.config.IdempotencySettings.Mode;
+import dev.tether.processor.config.TetherConfig;
+import dev.tether.processor.handler.CustomerStreamHandler;
+import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.schema.TetherSchema;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.jooq.SQLDialect;
+
+/**
+ * Every comparison in one run, interleaved (each round runs every scenario at every size, in a shuffled order),
+ * reported as medians over the rounds and as ratios to the limit measured in the same run: these machines are noisy,
+ * so single timings mean little and ratios from one run mean much more.
+ *
+ * <p>Usage: {@code java -jar bench/target/tether-bench.jar [--rounds N] [--db-url URL --db-user U --db-password P
+ * --db-dialect D] [--out docs/PERFORMANCE.md]}.
+ */
+public final class Benchmarks {
+
+    private static final int[] SIZES = {1, 10, 100, 1_000};
+    private static final int STREAM_LARGE = 10_000;
+
+    private interface Scenario {
+        /** Prepares an invocation of {@code size} records (outside the timing) and returns it. */
+        Runnable prepare(int size) throws Exception;
+    }
+
+    private Benchmarks() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("tether.log.level", "ERROR");
+        java.io.PrintStream console = System.out;
+        // The handlers' metrics (EMF) go to standard output, as in Lambda: here, away from the report.
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            flags.put(args[i], args[i + 1]);
+        }
+        int rounds = Integer.parseInt(flags.getOrDefault("--rounds", "7"));
+        Path out = Path.of(flags.getOrDefault("--out", "docs/PERFORMANCE.md"));
+        String url = flags.get("--db-url");
+        String user = flags.get("--db-user");
+        String password = flags.get("--db-password");
+        SQLDialect dialect = SQLDialect.valueOf(flags.getOrDefault("--db-dialect", url == null ? "MARIADB" : "MYSQL"));
+        if (url == null) {
+            EmbeddedMariaDb db = EmbeddedMariaDb.shared();
+            db.recreateDatabase("tether_bench");
+            url = db.jdbcUrl("tether_bench");
+            user = db.user();
+            password = db.password();
+        }
+        TetherSchema.migrate(url, user, password);
+        TetherConfig base = TetherConfig.of(url, user, password, dialect);
+        String serverVersion;
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                ResultSet rs = c.createStatement().executeQuery("SELECT VERSION()")) {
+            rs.next();
+            serverVersion = rs.getString(1);
+        }
+
+        Connection limitConnection = DriverManager.getConnection(url, user, password);
+        limitConnection.setAutoCommit(false);
+        OrderEventsHandler none = new OrderEventsHandler(base.withIdempotency(IdempotencySettings.defaults().withMode(Mode.NONE)));
+        OrderEventsHandler transactional = new OrderEventsHandler(base);
+        OrderEventsHandler perRecord = new OrderEventsHandler(
+                base.withIdempotency(IdempotencySettings.defaults().withMode(Mode.POWERTOOLS_MYSQL)));
+        CustomerStreamHandler stream = new CustomerStreamHandler(base);
+        String dbUrl = url, dbUser = user, dbPassword = password;
+        long[] sequence = {1_000_000};
+
+        Map<String, Scenario> scenarios = new LinkedHashMap<>();
+        scenarios.put("limit: plain JDBC, one multi-row upsert", size -> limit(limitConnection, size));
+        scenarios.put("naive: connection per invocation, statement per record", size -> naive(dbUrl, dbUser, dbPassword, size));
+        scenarios.put("Tether, idempotency off", size -> invoke(none, size));
+        scenarios.put("Tether, transactional idempotency", size -> invoke(transactional, size));
+        scenarios.put("Powertools per-record idempotency (powertools-mysql)", size -> invoke(perRecord, size));
+        scenarios.put("stream limit: plain JDBC, one multi-row upsert", size -> streamLimit(limitConnection, size, sequence));
+        scenarios.put("Tether stream handler", size -> {
+            DynamodbEvent event = LambdaEventSerializers.serializerFor(DynamodbEvent.class, Benchmarks.class.getClassLoader())
+                    .fromJson(new ByteArrayInputStream(Events.streamJson(size, sequence[0] += size)
+                            .getBytes(StandardCharsets.UTF_8)));
+            return () -> check(stream.handleRequest(event, new BenchContext()).getBatchItemFailures().isEmpty());
+        });
+
+        Map<String, Map<Integer, List<Double>>> samples = new LinkedHashMap<>();
+        Random random = new Random(1);
+        for (int round = -2; round < rounds; round++) {
+            for (int size : allSizes()) {
+                List<String> order = new ArrayList<>(scenarios.keySet());
+                Collections.shuffle(order, random);
+                for (String name : order) {
+                    if (size == STREAM_LARGE && !name.toLowerCase(Locale.ROOT).contains("stream")) {
+                        continue;
+                    }
+                    int repeat = Math.max(1, 50 / size);
+                    double total = 0;
+                    for (int r = 0; r < repeat; r++) {
+                        Runnable invocation = scenarios.get(name).prepare(size);
+                        long started = System.nanoTime();
+                        invocation.run();
+                        total += (System.nanoTime() - started) / 1e6;
+                    }
+                    if (round >= 0) {
+                        samples.computeIfAbsent(name, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(size, k -> new ArrayList<>())
+                                .add(total / repeat);
+                    }
+                }
+            }
+            System.err.println("round " + (round + 1) + " of " + rounds + (round < 0 ? " (warm-up)" : ""));
+        }
+        limitConnection.close();
+        none.close();
+        transactional.close();
+        perRecord.close();
+        stream.close();
+
+        Map<String, double[]> cold = coldStarts(url, user, password, dialect);
+        double peakHeap = streamPeakHeap(url, user, password, dialect);
+        String report = report(samples, cold, peakHeap, rounds, serverVersion, String.join(" ", args));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        console.println(report);
+        System.exit(0);
+    }
+
+    private static int[] allSizes() {
+        int[] sizes = Arrays.copyOf(SIZES, SIZES.length + 1);
+        sizes[SIZES.length] = STREAM_LARGE;
+        return sizes;
+    }
+
+    private static Runnable limit(Connection connection, int size) throws Exception {
+        StringBuilder sql = new StringBuilder("INSERT INTO customer_balances (customer_id, currency, balance_cents) VALUES ");
+        for (int i = 0; i < size; i++) {
+            sql.append(i > 0 ? ",(?,?,?)" : "(?,?,?)");
+        }
+        sql.append(" ON DUPLICATE KEY UPDATE balance_cents = balance_cents + VALUES(balance_cents)");
+        String text = sql.toString();
+        return () -> run(() -> {
+            try (PreparedStatement statement = connection.prepareStatement(text)) {
+                for (int i = 0; i < size; i++) {
+                    statement.setString(3 * i + 1, "bench-cus-" + (i % 100));
+                    statement.setString(3 * i + 2, "EUR");
+                    statement.setLong(3 * i + 3, 1);
+                }
+                statement.executeUpdate();
+                connection.commit();
+            }
+        });
+    }
+
+    private static Runnable streamLimit(Connection connection, int size, long[] sequence) throws Exception {
+        StringBuilder sql = new StringBuilder("INSERT INTO customers (customer_id, email, name, tier, credit_limit, tags,"
+                + " address, marketing_opt_in, updated_at, stream_sequence, deleted) VALUES ");
+        for (int i = 0; i < size; i++) {
+            sql.append(i > 0 ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
+        }
+        sql.append(" ON DUPLICATE KEY UPDATE email = VALUES(email), name = VALUES(name), tier = VALUES(tier),"
+                + " credit_limit = VALUES(credit_limit), tags = VALUES(tags), address = VALUES(address),"
+                + " marketing_opt_in = VALUES(marketing_opt_in), updated_at = VALUES(updated_at),"
+                + " deleted = VALUES(deleted), stream_sequence = VALUES(stream_sequence)");
+        String text = sql.toString();
+        long first = sequence[0] += size;
+        return () -> run(() -> {
+            try (PreparedStatement statement = connection.prepareStatement(text)) {
+                for (int i = 0; i < size; i++) {
+                    int p = 11 * i;
+                    String key = "limit-" + ((first + i) % 50_000);
+                    statement.setString(p + 1, key);
+                    statement.setString(p + 2, key + "@example.com");
+                    statement.setString(p + 3, "Customer " + i);
+                    statement.setString(p + 4, "GOLD");
+                    statement.setBigDecimal(p + 5, new java.math.BigDecimal(i + ".25"));
+                    statement.setString(p + 6, "[\"a\",\"b\"]");
+                    statement.setString(p + 7, "{\"street\":\"Main St " + i + "\",\"zip\":12345}");
+                    statement.setBoolean(p + 8, true);
+                    statement.setObject(p + 9, java.time.LocalDateTime.of(2026, 11, 26, 10, 15, 30));
+                    statement.setBigDecimal(p + 10, java.math.BigDecimal.valueOf(first + i));
+                    statement.setBoolean(p + 11, false);
+                }
+                statement.executeUpdate();
+                connection.commit();
+            }
+        });
+    }
+
+    private static Runnable naive(String url, String user, String password, int size) {
+        return () -> run(() -> {
+            try (Connection connection = DriverManager.getConnection(url, user, password);
+                    PreparedStatement statement = connection.prepareStatement("INSERT INTO customer_balances"
+                            + " (customer_id, currency, balance_cents) VALUES (?,?,?)"
+                            + " ON DUPLICATE KEY UPDATE balance_cents = balance_cents + VALUES(balance_cents)")) {
+                for (int i = 0; i < size; i++) {
+                    statement.setString(1, "bench-cus-" + (i % 100));
+                    statement.setString(2, "EUR");
+                    statement.setLong(3, 1);
+                    statement.executeUpdate();
+                }
+            }
+        });
+    }
+
+    private static Runnable invoke(OrderEventsHandler handler, int size) {
+        SQSEvent event = LambdaEventSerializers.serializerFor(SQSEvent.class, Benchmarks.class.getClassLoader())
+                .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(size, "b")).getBytes(StandardCharsets.UTF_8)));
+        return () -> check(handler.handleRequest(event, new BenchContext()).getBatchItemFailures().isEmpty());
+    }
+
+    private interface SqlWork {
+        void run() throws Exception;
+    }
+
+    private static void run(SqlWork work) {
+        try {
+            work.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void check(boolean ok) {
+        if (!ok) {
+            throw new IllegalStateException("a benchmark batch reported failures");
+        }
+    }
+
+    /** Fresh JVMs on the deployable jar: without and with priming, three each; medians. */
+    private static Map<String, double[]> coldStarts(String url, String user, String password, SQLDialect dialect)
+            throws Exception {
+        Map<String, double[]> result = new LinkedHashMap<>();
+        for (String prime : List.of("false", "true")) {
+            List<double[]> runs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String line = probe(List.of(), "orders", url, user, password, dialect, prime);
+                runs.add(new double[] {value(line, "jvmStartMs"), value(line, "initMs"), value(line, "firstBatchMs")});
+            }
+            double[] medians = new double[3];
+            for (int k = 0; k < 3; k++) {
+                int index = k;
+                medians[k] = median(runs.stream().map(r -> r[index]).toList());
+            }
+            result.put(prime, medians);
+        }
+        return result;
+    }
+
+    private static double streamPeakHeap(String url, String user, String password, SQLDialect dialect) throws Exception {
+        String line = probe(List.of("-Xmx256m"), "stream-memory", url, user, password, dialect, "false");
+        return value(line, "peakHeapMb");
+    }
+
+    private static String probe(List<String> jvmArgs, String mode, String url, String user, String password,
+            SQLDialect dialect, String prime) throws Exception {
+        Path processorJar = Path.of("processor", "target", "processor.jar");
+        String serialization = Path.of(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class
+                .getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String probeClasses = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", processorJar + File.pathSeparator + serialization + File.pathSeparator
+                + probeClasses, ColdStartProbe.class.getName(), mode));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TETHER_DB_URL", url);
+        builder.environment().put("TETHER_DB_USER", user);
+        builder.environment().put("TETHER_DB_PASSWORD", password == null ? "" : password);
+        builder.environment().put("TETHER_DB_DIALECT", dialect.name());
+        builder.environment().put("TETHER_PRIME", prime);
+        // As deployed (serverless.yml): migrations run from a deploy step, not in the container's init.
+        builder.environment().put("TETHER_DB_MIGRATE", "false");
+        builder.environment().put("POWERTOOLS_LOG_LEVEL", "ERROR");
+        Path log = Files.createTempFile("probe", ".log");
+        Process process = builder.redirectOutput(log.toFile()).start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("probe timed out");
+        }
+        String output = Files.readString(log);
+        return output.lines().filter(l -> l.startsWith("PROBE ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("probe failed:\n" + output));
+    }
+
+    private static double value(String line, String key) {
+        for (String part : line.split(" ")) {
+            if (part.startsWith(key + "=")) {
+                return Double.parseDouble(part.substring(key.length() + 1));
+            }
+        }
+        throw new IllegalArgumentException(key + " missing in " + line);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String report(Map<String, Map<Integer, List<Double>>> samples, Map<String, double[]> cold,
+            double peakHeap, int rounds, String serverVersion, String args) throws Exception {
+        StringBuilder md = new StringBuilder();
+        md.append("# Performance\n\n");
+        md.append("Written by `java -jar bench/target/tether-bench.jar").append(args.isEmpty() ? "" : " " + args)
+                .append("` (see README). One run; every scenario interleaved with the others in each of ")
+                .append(rounds).append(" rounds (after 2 warm-up rounds); times are medians over the rounds, in ms per"
+                        + " batch, and ratios are to the limit measured in the same run.\n\n");
+        md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(cpuModel()).append(", ").append(Runtime.getRuntime().maxMemory() / 1048576)
+                .append(" MB max heap for the benchmark JVM\n");
+        md.append("- Java ").append(System.getProperty("java.version")).append(", database server ")
+                .append(serverVersion).append(" over loopback, ").append(java.time.LocalDate.now()).append("\n\n");
+        String limit = "limit: plain JDBC, one multi-row upsert";
+        md.append("## Order handler (batches of PaymentCaptured messages)\n\n");
+        md.append("| scenario | 1 | 10 | 100 | 1,000 |\n|---|---|---|---|---|\n");
+        for (var entry : samples.entrySet()) {
+            if (entry.getKey().toLowerCase(Locale.ROOT).contains("stream")) {
+                continue;
+            }
+            md.append("| ").append(entry.getKey());
+            for (int size : SIZES) {
+                double ms = median(entry.getValue().get(size));
+                double ratio = ms / median(samples.get(limit).get(size));
+                md.append(String.format(Locale.ROOT, " | %.2f ms (%.2f×)", ms, ratio));
+            }
+            md.append(" |\n");
+        }
+        String streamLimit = "stream limit: plain JDBC, one multi-row upsert";
+        md.append("\n## Stream handler (batches of MODIFY records, Customers table)\n\n");
+        md.append("| scenario | 1 | 10 | 100 | 1,000 | 10,000 |\n|---|---|---|---|---|---|\n");
+        for (String name : List.of(streamLimit, "Tether stream handler")) {
+            md.append("| ").append(name);
+            for (int size : allSizes()) {
+                double ms = median(samples.get(name).get(size));
+                md.append(String.format(Locale.ROOT, " | %.2f ms (%.2f×)", ms, ms / median(samples.get(streamLimit).get(size))));
+            }
+            md.append(" |\n");
+        }
+        md.append("\n## Cold start (fresh JVM on processor.jar, first committed batch of 10; medians of 3)\n\n");
+        md.append("| priming at init | JVM start | handler init (link, jOOQ, JSON) | first batch | total |\n|---|---|---|---|---|\n");
+        for (var entry : cold.entrySet()) {
+            double[] m = entry.getValue();
+            md.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n",
+                    entry.getKey().equals("true") ? "on (TETHER_PRIME=true)" : "off", m[0], m[1], m[2], m[0] + m[1] + m[2]));
+        }
+        md.append(String.format(Locale.ROOT, "%n## Memory%n%nPeak heap during one 10,000-record stream batch (fresh JVM"
+                + " with -Xmx256m; sum of the heap pools' peaks, garbage included): %.0f MB.%n", peakHeap));
+        md.append("\n## Targets\n\n");
+        md.append("| target | measured |\n|---|---|\n");
+        target(md, "Tether without idempotency ≤ 1.25× the limit at 100", ratio(samples, "Tether, idempotency off", limit, 100));
+        target(md, "Tether without idempotency ≤ 1.25× the limit at 1,000", ratio(samples, "Tether, idempotency off", limit, 1_000));
+        target(md, "Tether transactional idempotency ≤ 2.5× the limit (at 100)",
+                ratio(samples, "Tether, transactional idempotency", limit, 100));
+        target(md, "Tether transactional idempotency ≤ 2.5× the limit (at 1,000)",
+                ratio(samples, "Tether, transactional idempotency", limit, 1_000));
+        for (int size : new int[] {10, 100, 1_000}) {
+            md.append(String.format(Locale.ROOT, "| transactional vs per-record idempotency at %,d (≥ 20× faster at 100) | %.1f× faster |%n",
+                    size, median(samples.get("Powertools per-record idempotency (powertools-mysql)").get(size))
+                            / median(samples.get("Tether, transactional idempotency").get(size))));
+        }
+        md.append(String.format(Locale.ROOT, "| Tether ≥ 5× faster than naive at 10 | %.1f× faster |%n",
+                median(samples.get("naive: connection per invocation, statement per record").get(10))
+                        / median(samples.get("Tether, transactional idempotency").get(10))));
+        md.append(String.format(Locale.ROOT, "| peak heap for 10,000 stream records ≤ 256 MB | %.0f MB |%n", peakHeap));
+        return md.toString();
+    }
+
+    private static double ratio(Map<String, Map<Integer, List<Double>>> samples, String name, String limit, int size) {
+        return median(samples.get(name).get(size)) / median(samples.get(limit).get(size));
+    }
+
+    private static void target(StringBuilder md, String target, double ratio) {
+        md.append(String.format(Locale.ROOT, "| %s | %.2f× |%n", target, ratio));
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown CPU");
+        } catch (Exception e) {
+            return "unknown CPU";
+        }
+    }
+}
