@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import dev.tether.processor.handler.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
@@ -102,7 +103,7 @@ public final class Benchmarks {
             DynamodbEvent event = LambdaEventSerializers.serializerFor(DynamodbEvent.class, Benchmarks.class.getClassLoader())
                     .fromJson(new ByteArrayInputStream(Events.streamJson(size, sequence[0] += size)
                             .getBytes(StandardCharsets.UTF_8)));
-            return () -> check(stream.handleRequest(event, new BenchContext()).getBatchItemFailures().isEmpty());
+            return () -> check(stream.handleRequest(event, new InvocationContext("tether-bench", 60_000)).getBatchItemFailures().isEmpty());
         });
 
         Map<String, Map<Integer, List<Double>>> samples = new LinkedHashMap<>();
@@ -142,6 +143,12 @@ public final class Benchmarks {
         double peakHeap = streamPeakHeap(url, user, password, dialect);
         String report = report(samples, cold, peakHeap, rounds, serverVersion, String.join(" ", args));
         Files.createDirectories(out.toAbsolutePath().getParent());
+        // Notes written by people follow the marker and survive a new run.
+        String marker = "<!-- notes: kept across runs -->";
+        if (Files.exists(out) && Files.readString(out).contains(marker)) {
+            String old = Files.readString(out);
+            report = report + "\n" + old.substring(old.indexOf(marker));
+        }
         Files.writeString(out, report);
         console.println(report);
         System.exit(0);
@@ -227,7 +234,7 @@ public final class Benchmarks {
     private static Runnable invoke(OrderEventsHandler handler, int size) {
         SQSEvent event = LambdaEventSerializers.serializerFor(SQSEvent.class, Benchmarks.class.getClassLoader())
                 .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(size, "b")).getBytes(StandardCharsets.UTF_8)));
-        return () -> check(handler.handleRequest(event, new BenchContext()).getBatchItemFailures().isEmpty());
+        return () -> check(handler.handleRequest(event, new InvocationContext("tether-bench", 60_000)).getBatchItemFailures().isEmpty());
     }
 
     private interface SqlWork {

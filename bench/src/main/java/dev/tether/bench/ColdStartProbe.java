@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import dev.tether.processor.handler.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
@@ -32,7 +33,7 @@ public final class ColdStartProbe {
             SQSEvent event = LambdaEventSerializers.serializerFor(SQSEvent.class, ColdStartProbe.class.getClassLoader())
                     .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(10, "cold")).getBytes(StandardCharsets.UTF_8)));
             long batchStart = System.nanoTime();
-            var response = handler.handleRequest(event, new BenchContext());
+            var response = handler.handleRequest(event, new InvocationContext("tether-bench", 60_000));
             long batchNanos = System.nanoTime() - batchStart;
             if (!response.getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("the first batch failed");
@@ -48,7 +49,7 @@ public final class ColdStartProbe {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
-            var response = handler.handleRequest(event, new BenchContext());
+            var response = handler.handleRequest(event, new InvocationContext("tether-bench", 60_000));
             long peak = 0;
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 if (pool.getType() == MemoryType.HEAP) {

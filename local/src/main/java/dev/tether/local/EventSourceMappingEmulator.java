@@ -1,5 +1,6 @@
 package dev.tether.local;
 
+import dev.tether.processor.handler.InvocationContext;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
@@ -86,7 +87,7 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
                 }
                 invocations.incrementAndGet();
                 SQSBatchResponse response = handler.handleRequest(event(batch),
-                        new LocalContext("tether-orders-local", settings.functionTimeoutMillis()));
+                        new InvocationContext("tether-orders-local", settings.functionTimeoutMillis()));
                 Set<String> failed = new HashSet<>();
                 for (BatchItemFailure failure : response.getBatchItemFailures()) {
                     failed.add(failure.getItemIdentifier());

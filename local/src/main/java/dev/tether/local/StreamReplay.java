@@ -1,5 +1,6 @@
 package dev.tether.local;
 
+import dev.tether.processor.handler.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -85,7 +86,7 @@ public final class StreamReplay {
             List<DynamodbStreamRecord> batch = records.subList(position, Math.min(position + batchSize, records.size()));
             DynamodbEvent event = new DynamodbEvent();
             event.setRecords(new ArrayList<>(batch));
-            StreamsEventResponse response = handler.handleRequest(event, new LocalContext("tether-customers-local", 120_000));
+            StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-customers-local", 120_000));
             batches++;
             if (response.getBatchItemFailures().isEmpty()) {
                 position += batch.size();

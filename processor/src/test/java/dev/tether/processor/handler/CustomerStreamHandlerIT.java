@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tether.processor.testing.Sql;
 import dev.tether.processor.testing.StreamEvents;
 import dev.tether.processor.testing.StreamEvents.Rec;
-import dev.tether.processor.testing.TestContext;
 import dev.tether.processor.testing.TestDatabase;
 import dev.tether.processor.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ class CustomerStreamHandlerIT {
     @ParameterizedTest
     @Event(value = "dynamodb/all-types.json", type = DynamodbEvent.class)
     void everyAttributeTypeLandsInItsColumnExactly(DynamodbEvent event) throws Exception {
-        StreamsEventResponse response = handler.handleRequest(event, new TestContext());
+        StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(Sql.rows(database, "SELECT " + COLUMNS + " FROM customers ORDER BY customer_id")).containsExactly(
@@ -145,7 +144,7 @@ class CustomerStreamHandlerIT {
     @Test
     void aStreamWithoutNewImagesIsAConfigurationErrorNotASilentSkip() {
         StreamsEventResponse response =
-                handler.handleRequest(StreamEvents.resource("dynamodb/keys-only.json"), new TestContext());
+                handler.handleRequest(StreamEvents.resource("dynamodb/keys-only.json"), new InvocationContext("tether-orders", 60_000));
 
         assertThat(checkpoints(response)).containsExactly("222200000000000000000050");
         assertThat(Sql.rows(database, "SELECT * FROM customers")).isEmpty();
@@ -162,7 +161,7 @@ class CustomerStreamHandlerIT {
                 .serializerFor(DynamodbEvent.class, getClass().getClassLoader())
                 .fromJson(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
-        StreamsEventResponse response = handler.handleRequest(event, new TestContext());
+        StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(row("cus-n")).contains("|SILVER|");
@@ -193,13 +192,13 @@ class CustomerStreamHandlerIT {
         DynamodbEvent event = StreamEvents.event(records);
         List<StreamsEventResponse> responses = new ArrayList<>();
         List<String> statements = Sql.statementsOn(database, handler.link().connectionId(),
-                () -> responses.add(handler.handleRequest(event, new TestContext())));
+                () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
         assertThat(responses.get(0).getBatchItemFailures()).isEmpty();
         return statements;
     }
 
     private static StreamsEventResponse invoke(Rec... records) {
-        return handler.handleRequest(StreamEvents.event(List.of(records)), new TestContext());
+        return handler.handleRequest(StreamEvents.event(List.of(records)), new InvocationContext("tether-orders", 60_000));
     }
 
     private static String row(String customerId) {

@@ -11,7 +11,6 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import dev.tether.processor.testing.SqsEvents;
 import dev.tether.processor.testing.SqsEvents.Message;
 import dev.tether.processor.testing.Sql;
-import dev.tether.processor.testing.TestContext;
 import dev.tether.processor.testing.TestDatabase;
 import dev.tether.processor.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ class OrderEventsHandlerIT {
     @ParameterizedTest
     @Event(value = "sqs/mixed-batch.json", type = SQSEvent.class)
     void mixedBatchReportsExactlyTheInvalidMessagesAndCommitsTheRest(SQSEvent event) {
-        SQSBatchResponse response = handler.handleRequest(event, new TestContext());
+        SQSBatchResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
 
         assertThat(failedIds(response))
                 .containsExactly(
@@ -107,7 +106,7 @@ class OrderEventsHandlerIT {
                 Message.of(paymentCaptured("cus-b", 50, "USD")),
                 Message.of(orderUpserted("ord-2", "cus-b", "PLACED", 1, "S2")));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.event(messages), new TestContext());
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
 
         assertThat(failedIds(response)).containsExactly(messages.get(2).messageId());
         assertThat(rows("SELECT customer_id, currency, balance_cents FROM customer_balances ORDER BY customer_id"))
@@ -167,7 +166,7 @@ class OrderEventsHandlerIT {
         SQSEvent event = SqsEvents.event(messages);
         List<SQSBatchResponse> responses = new ArrayList<>();
         List<String> statements = Sql.statementsOn(
-                database, handler.link().connectionId(), () -> responses.add(handler.handleRequest(event, new TestContext())));
+                database, handler.link().connectionId(), () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
         assertThat(responses.get(0).getBatchItemFailures()).isEmpty();
         return statements;
     }
@@ -193,7 +192,7 @@ class OrderEventsHandlerIT {
         for (String body : bodies) {
             messages.add(Message.of(body));
         }
-        return target.handleRequest(SqsEvents.event(messages), new TestContext());
+        return target.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {

@@ -12,7 +12,7 @@ import dev.tether.processor.testing.Dynalite;
 import dev.tether.processor.testing.SqsEvents;
 import dev.tether.processor.testing.SqsEvents.Message;
 import dev.tether.processor.testing.Sql;
-import dev.tether.processor.testing.TestContext;
+import dev.tether.processor.handler.InvocationContext;
 import dev.tether.processor.testing.TestDatabase;
 import dev.tether.processor.testing.TestDatabase.Database;
 import java.net.URI;
@@ -153,7 +153,7 @@ class PowertoolsIdempotencyIT {
     }
 
     private static SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> messages) {
-        return handler.handleRequest(SqsEvents.event(messages), new TestContext());
+        return handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {

@@ -15,7 +15,7 @@ import dev.tether.processor.order.OrderEventParser;
 import dev.tether.processor.testing.SqsEvents;
 import dev.tether.processor.testing.SqsEvents.Message;
 import dev.tether.processor.testing.Sql;
-import dev.tether.processor.testing.TestContext;
+import dev.tether.processor.handler.InvocationContext;
 import dev.tether.processor.testing.TestDatabase;
 import dev.tether.processor.testing.TestDatabase.Database;
 import dev.tether.processor.write.IsolatingCommitter.Outcome;
@@ -268,7 +268,7 @@ class TransactionalIdempotencyIT {
         var event = SqsEvents.event(batch);
         List<SQSBatchResponse> responses = new ArrayList<>();
         List<String> statements = Sql.statementsOn(database, handler.link().connectionId(),
-                () -> responses.add(handler.handleRequest(event, new TestContext())));
+                () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
         assertThat(responses.get(0).getBatchItemFailures()).isEmpty();
         return statements;
     }
@@ -332,7 +332,7 @@ class TransactionalIdempotencyIT {
     }
 
     private static SQSBatchResponse invoke(OrderEventsHandler target, List<Message> messages) {
-        return target.handleRequest(SqsEvents.event(messages), new TestContext());
+        return target.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {

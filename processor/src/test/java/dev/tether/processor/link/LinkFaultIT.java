@@ -12,7 +12,7 @@ import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.processor.testing.SqsEvents;
 import dev.tether.processor.testing.SqsEvents.Message;
 import dev.tether.processor.testing.Sql;
-import dev.tether.processor.testing.TestContext;
+import dev.tether.processor.handler.InvocationContext;
 import dev.tether.processor.testing.TestDatabase;
 import dev.tether.processor.testing.TestDatabase.Database;
 import java.sql.Connection;
@@ -121,7 +121,7 @@ class LinkFaultIT {
             batch.add(ledger.add("cus-slow", 7));
 
             Future<SQSBatchResponse> invocation = lambda.submit(() ->
-                    handler.handleRequest(SqsEvents.event(batch), new TestContext(120_000)));
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 120_000)));
             Thread.sleep(700); // the batch is inside its transaction, in the slow trigger
             server.restart();
             SQSBatchResponse response = invocation.get();
@@ -190,7 +190,7 @@ class LinkFaultIT {
                 List<Message> batch = ledger.next(5);
                 batches.add(batch);
                 responses.add(threads.submit(() ->
-                        container.handleRequest(SqsEvents.event(batch), new TestContext(5_000))));
+                        container.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000))));
             }
             List<Integer> starved = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -208,7 +208,7 @@ class LinkFaultIT {
             }
             for (int i : starved) {
                 SQSBatchResponse redelivery = containers.get(i)
-                        .handleRequest(SqsEvents.event(batches.get(i)), new TestContext(20_000));
+                        .handleRequest(SqsEvents.event(batches.get(i)), new InvocationContext("tether-orders", 20_000));
                 assertThat(redelivery.getBatchItemFailures()).isEmpty();
             }
             ledger.assertExactlyOnce();
@@ -224,7 +224,7 @@ class LinkFaultIT {
         try (OrderEventsHandler handler = appHandler(configured)) {
             Ledger ledger = new Ledger();
             List<Message> batch = ledger.next(5);
-            SQSBatchResponse refused = handler.handleRequest(SqsEvents.event(batch), new TestContext(5_000));
+            SQSBatchResponse refused = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000));
             assertThat(refused.getBatchItemFailures()).hasSize(5);
 
             setAppPassword(configured); // the operator fixes the cause
@@ -244,7 +244,7 @@ class LinkFaultIT {
         try (OrderEventsHandler handler = new OrderEventsHandler(config)) {
             long started = System.currentTimeMillis();
             SQSBatchResponse response = handler.handleRequest(
-                    SqsEvents.event(List.of(Message.of(paymentCaptured("cus-x", 1, "EUR")))), new TestContext(6_000));
+                    SqsEvents.event(List.of(Message.of(paymentCaptured("cus-x", 1, "EUR")))), new InvocationContext("tether-orders", 6_000));
 
             assertThat(response.getBatchItemFailures()).hasSize(1);
             assertThat(System.currentTimeMillis() - started).isLessThan(6_000);
@@ -262,7 +262,7 @@ class LinkFaultIT {
             SQSBatchResponse down;
             long started = System.currentTimeMillis();
             try {
-                down = handler.handleRequest(SqsEvents.event(batch), new TestContext(5_000));
+                down = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000));
             } finally {
                 server.startAgain();
             }
@@ -334,7 +334,7 @@ class LinkFaultIT {
 
         SQSBatchResponse deliver(OrderEventsHandler handler, int count) {
             List<Message> batch = next(count);
-            SQSBatchResponse response = handler.handleRequest(SqsEvents.event(batch), new TestContext(30_000));
+            SQSBatchResponse response = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 30_000));
             redeliverFailures(handler, batch, response);
             return response;
         }
@@ -344,7 +344,7 @@ class LinkFaultIT {
             if (response.getBatchItemFailures().isEmpty()) {
                 return;
             }
-            SQSBatchResponse redelivery = handler.handleRequest(SqsEvents.event(batch), new TestContext(60_000));
+            SQSBatchResponse redelivery = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 60_000));
             assertThat(redelivery.getBatchItemFailures()).as("redelivery commits").isEmpty();
         }
 

@@ -7,7 +7,7 @@ import dev.tether.processor.handler.CustomerStreamHandler;
 import dev.tether.processor.testing.Sql;
 import dev.tether.processor.testing.StreamEvents;
 import dev.tether.processor.testing.StreamEvents.Rec;
-import dev.tether.processor.testing.TestContext;
+import dev.tether.processor.handler.InvocationContext;
 import dev.tether.processor.testing.TestDatabase;
 import dev.tether.processor.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ class ReplicationPropertyIT {
         List<Rec> history = history(random);
 
         for (List<Rec> batch : delivery(history, random)) {
-            StreamsEventResponse response = handler.handleRequest(StreamEvents.event(batch), new TestContext());
+            StreamsEventResponse response = handler.handleRequest(StreamEvents.event(batch), new InvocationContext("tether-orders", 60_000));
             assertThat(response.getBatchItemFailures()).isEmpty();
         }
 

@@ -1,5 +1,6 @@
 package dev.tether.processor.testing;
 
+import dev.tether.processor.handler.InvocationContext;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
@@ -33,7 +34,7 @@ public final class JarDriver {
             try (InputStream in = new FileInputStream(args[3])) {
                 event = input.fromJson(in);
             }
-            Object response = handler.handleRequest(event, new TestContext());
+            Object response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             output.toJson(response, out);
             System.out.println("RESPONSE " + out.toString(StandardCharsets.UTF_8));

@@ -1,4 +1,4 @@
-package dev.tether.processor.testing;
+package dev.tether.processor.handler;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -7,19 +7,20 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The invocation data Lambda hands a handler: a request id and a deadline. */
-public final class TestContext implements Context {
+/**
+ * The invocation context for running the handlers outside Lambda (the local pipeline, benchmarks, tests): a request
+ * id, a function name, and a deadline, which is what Tether reads from a context.
+ */
+public final class InvocationContext implements Context {
 
+    private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
     private final long deadlineMillis;
 
-    public TestContext(long remainingMillis) {
+    /** An invocation of {@code functionName} with {@code remainingMillis} to go. */
+    public InvocationContext(String functionName, long remainingMillis) {
+        this.functionName = functionName;
         this.deadlineMillis = System.currentTimeMillis() + remainingMillis;
-    }
-
-    /** A context with Lambda's default 60 s SQS function timeout ahead of it. */
-    public TestContext() {
-        this(60_000);
     }
 
     @Override
@@ -29,17 +30,17 @@ public final class TestContext implements Context {
 
     @Override
     public String getLogGroupName() {
-        return "/aws/lambda/tether-orders";
+        return "/aws/lambda/" + functionName;
     }
 
     @Override
     public String getLogStreamName() {
-        return "2026/11/27/[$LATEST]0123456789abcdef";
+        return "local";
     }
 
     @Override
     public String getFunctionName() {
-        return "tether-orders";
+        return functionName;
     }
 
     @Override
@@ -49,7 +50,7 @@ public final class TestContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:eu-west-1:123456789012:function:tether-orders";
+        return "arn:aws:lambda:eu-west-1:123456789012:function:" + functionName;
     }
 
     @Override
