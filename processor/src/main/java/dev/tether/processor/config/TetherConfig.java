@@ -12,7 +12,8 @@ import org.jooq.SQLDialect;
  * @param dbUser user name ({@code TETHER_DB_USER})
  * @param dbPassword password ({@code TETHER_DB_PASSWORD}); never logged
  * @param dialect SQL dialect: {@code MYSQL} for MySQL 8 / Aurora MySQL 3, {@code MARIADB} for MariaDB
- *     ({@code TETHER_DB_DIALECT}, default {@code MYSQL})
+ *     ({@code TETHER_DB_DIALECT}; unset, {@link SQLDialect#DEFAULT}: MYSQL, unless the server announces itself as
+ *     MariaDB)
  * @param migrate whether init applies pending Flyway migrations ({@code TETHER_DB_MIGRATE}, default true)
  * @param maxStatementBytes the size a multi-row statement is kept under, so it stays below the server's
  *     {@code max_allowed_packet} ({@code TETHER_MAX_STATEMENT_BYTES}, default 4 MiB)
@@ -141,7 +142,7 @@ public record TetherConfig(
     private static SQLDialect dialect(String value) {
         String name = trimmed(value);
         if (name == null) {
-            return SQLDialect.MYSQL;
+            return SQLDialect.DEFAULT;
         }
         return switch (name.toUpperCase(Locale.ROOT)) {
             case "MYSQL" -> SQLDialect.MYSQL;

@@ -78,7 +78,9 @@ final class HotPath {
     }
 
     /** A jOOQ context whose "database" answers every statement with no rows, in memory. */
-    private static DSLContext dry(SQLDialect dialect) {
+    private static DSLContext dry(SQLDialect configured) {
+        // Unset, the dialect is chosen from the server at the first connection; prime the MySQL rendering.
+        SQLDialect dialect = configured == SQLDialect.DEFAULT ? SQLDialect.MYSQL : configured;
         DSLContext empty = DSL.using(dialect);
         return DSL.using(new MockConnection(ctx -> new MockResult[] {new MockResult(0, empty.newResult())}), dialect);
     }

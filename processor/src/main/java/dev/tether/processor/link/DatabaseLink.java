@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
 import org.jooq.TransactionalCallable;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
@@ -79,7 +79,7 @@ public final class DatabaseLink implements AutoCloseable {
     private final HikariCredentialsProvider credentials;
     private final ConnectionTracker connections = new ConnectionTracker();
     private final Settings settings = jooqSettings();
-    private final DSLContext dsl;
+    private volatile SQLDialect dialect;
     private final Resource snapshotHook = new SnapshotHook();
     private volatile HikariDataSource dataSource;
     private boolean migrated;
@@ -95,7 +95,7 @@ public final class DatabaseLink implements AutoCloseable {
         this.config = config;
         this.credentials = credentials;
         this.dataSource = newPool();
-        this.dsl = DSL.using(new CurrentPool(), config.dialect(), settings);
+        this.dialect = config.dialect() == SQLDialect.DEFAULT ? null : config.dialect();
         // The context holds resources weakly: this link keeps the strong reference.
         Core.getGlobalContext().register(snapshotHook);
         connectAtInit();
@@ -237,11 +237,28 @@ public final class DatabaseLink implements AutoCloseable {
             if (connections.track(connection) && connections.opened() > 1) {
                 reconnects++;
             }
-            return DSL.using(connection, config.dialect(), settings).transactionResult(work);
+            return DSL.using(connection, dialect(connection), settings).transactionResult(work);
         } catch (SQLException e) {
             // Returning the connection to the pool failed; HikariCP has evicted it.
             throw new org.jooq.exception.DataAccessException("could not return the connection: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The configured dialect; when {@code TETHER_DB_DIALECT} is unset, MYSQL unless the server announces itself as
+     * MariaDB (read from the handshake, no round trip): jOOQ's MYSQL upsert syntax is one MariaDB rejects.
+     */
+    private SQLDialect dialect(Connection connection) throws SQLException {
+        SQLDialect resolved = dialect;
+        if (resolved == null) {
+            String version = connection.getMetaData().getDatabaseProductVersion();
+            resolved = version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb")
+                    ? SQLDialect.MARIADB
+                    : SQLDialect.MYSQL;
+            dialect = resolved;
+            LOG.info("SQL dialect chosen from the server", entry("dialect", resolved.name()));
+        }
+        return resolved;
     }
 
     private static boolean isConnectFailure(Throwable failure) {
@@ -287,11 +304,6 @@ public final class DatabaseLink implements AutoCloseable {
         old.close();
     }
 
-    /** The jOOQ context on the link, for reads outside a batch transaction. */
-    public DSLContext dsl() {
-        return dsl;
-    }
-
     /** How many physical connections have served this link's transactions (one, while nothing went wrong). */
     public long connectionsOpened() {
         return connections.opened();
@@ -320,27 +332,6 @@ public final class DatabaseLink implements AutoCloseable {
     /** Transactions retried after losing their connection, since init. */
     public long retries() {
         return retries;
-    }
-
-    /** Connections for reads outside a batch transaction, from whichever pool is current. */
-    private final class CurrentPool implements org.jooq.ConnectionProvider {
-        @Override
-        public Connection acquire() {
-            try {
-                return dataSource.getConnection();
-            } catch (SQLException e) {
-                throw new ConnectFailedException(e);
-            }
-        }
-
-        @Override
-        public void release(Connection connection) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                throw new org.jooq.exception.DataAccessException("could not return the connection", e);
-            }
-        }
     }
 
     /** The SnapStart hooks, for tests that run them as the runtime would. */

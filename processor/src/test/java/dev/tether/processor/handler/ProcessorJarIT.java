@@ -34,8 +34,32 @@ class ProcessorJarIT {
     @Test
     void theShadedJarHandlesAnSqsBatchConfiguredFromTheEnvironment() throws Exception {
         Database database = TestDatabase.fresh("tether_it_jar");
-        Path event = Path.of("src", "test", "resources", "sqs", "mixed-batch.json");
 
+        String output = runJar(database, true, 3);
+
+        List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
+        assertThat(responses).hasSize(3).allSatisfy(r -> assertThat(r)
+                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a03")
+                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a06")
+                .doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
+        assertThat(output).as("structured JSON logs").contains("{\"level\":\"INFO\",\"message\":\"batch processed\"");
+        // Three deliveries of the same batch: the default (transactional) idempotency applies the payment once.
+        assertThat(balance(database)).isEqualTo(2599);
+    }
+
+    @Test
+    void withoutADialectTheJarChoosesOneFromTheServer() throws Exception {
+        Database database = TestDatabase.fresh("tether_it_jar_dialect");
+
+        String output = runJar(database, false, 1);
+
+        assertThat(output.lines().filter(l -> l.startsWith("RESPONSE ")).toList()).singleElement()
+                .satisfies(r -> assertThat(r).doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
+        assertThat(balance(database)).isEqualTo(2599);
+    }
+
+    private static String runJar(Database database, boolean withDialect, int invocations) throws Exception {
+        Path event = Path.of("src", "test", "resources", "sqs", "mixed-batch.json");
         ProcessBuilder builder = new ProcessBuilder(
                         javaExecutable(),
                         "-cp",
@@ -45,12 +69,16 @@ class ProcessorJarIT {
                         SQSEvent.class.getName(),
                         SQSBatchResponse.class.getName(),
                         event.toString(),
-                        "3")
+                        String.valueOf(invocations))
                 .redirectErrorStream(true);
         builder.environment().put("TETHER_DB_URL", database.url());
         builder.environment().put("TETHER_DB_USER", database.user());
         builder.environment().put("TETHER_DB_PASSWORD", database.password());
-        builder.environment().put("TETHER_DB_DIALECT", database.dialect().name());
+        if (withDialect) {
+            builder.environment().put("TETHER_DB_DIALECT", database.dialect().name());
+        } else {
+            builder.environment().remove("TETHER_DB_DIALECT");
+        }
         Path log = Files.createTempFile("processor-jar", ".log");
         Process process = builder.redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
@@ -60,20 +88,16 @@ class ProcessorJarIT {
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(exited).as("the JVM running the jar exits by itself\n" + output).isTrue();
-
         assertThat(process.exitValue()).as(output).isZero();
-        List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
-        assertThat(responses).hasSize(3).allSatisfy(r -> assertThat(r)
-                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a03")
-                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a06")
-                .doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
-        assertThat(output).as("structured JSON logs").contains("{\"level\":\"INFO\",\"message\":\"batch processed\"");
+        return output;
+    }
+
+    private static long balance(Database database) throws SQLException {
         try (Connection connection = database.connect();
                 ResultSet rs = connection.createStatement()
                         .executeQuery("SELECT balance_cents FROM customer_balances WHERE customer_id = 'cus-42'")) {
             assertThat(rs.next()).isTrue();
-            // Three deliveries of the same batch: the default (transactional) idempotency applies the payment once.
-            assertThat(rs.getLong(1)).isEqualTo(2599);
+            return rs.getLong(1);
         }
     }
 
