@@ -3,18 +3,18 @@ package dev.tether.processor.idempotency;
 import static dev.tether.db.Tables.IDEMPOTENCY_RECORDS;
 import static org.jooq.impl.DSL.excluded;
 
-import dev.tether.db.tables.records.IdempotencyRecordsRecord;
+import dev.tether.processor.write.RepeatedRows;
 import dev.tether.processor.idempotency.IdempotencyKeys.Key;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jooq.DSLContext;
-import org.jooq.Row6;
 import org.jooq.impl.DSL;
 
 /**
@@ -42,6 +42,39 @@ public final class TransactionalIdempotency {
         IN_PROGRESS
     }
 
+    private static final RepeatedRows RECORDS_LOCK = new RepeatedRows(
+            n -> DSL.select(
+                            IDEMPOTENCY_RECORDS.ID,
+                            IDEMPOTENCY_RECORDS.STATUS,
+                            IDEMPOTENCY_RECORDS.EXPIRATION,
+                            IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION,
+                            IDEMPOTENCY_RECORDS.PAYLOAD_HASH)
+                    .from(IDEMPOTENCY_RECORDS)
+                    .where(IDEMPOTENCY_RECORDS.ID.in(Collections.nCopies(n, (String) null)))
+                    .forUpdate()
+                    .noWait(),
+            1);
+
+    private static final RepeatedRows RECORDS_UPSERT = new RepeatedRows(n -> {
+        var insert = DSL.insertInto(
+                IDEMPOTENCY_RECORDS,
+                IDEMPOTENCY_RECORDS.ID,
+                IDEMPOTENCY_RECORDS.STATUS,
+                IDEMPOTENCY_RECORDS.EXPIRATION,
+                IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION,
+                IDEMPOTENCY_RECORDS.RESPONSE_DATA,
+                IDEMPOTENCY_RECORDS.PAYLOAD_HASH);
+        for (int i = 0; i < n; i++) {
+            insert = insert.values((String) null, null, null, null, null, null);
+        }
+        return insert.onDuplicateKeyUpdate()
+                .set(IDEMPOTENCY_RECORDS.STATUS, excluded(IDEMPOTENCY_RECORDS.STATUS))
+                .set(IDEMPOTENCY_RECORDS.EXPIRATION, excluded(IDEMPOTENCY_RECORDS.EXPIRATION))
+                .set(IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION, excluded(IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION))
+                .set(IDEMPOTENCY_RECORDS.RESPONSE_DATA, excluded(IDEMPOTENCY_RECORDS.RESPONSE_DATA))
+                .set(IDEMPOTENCY_RECORDS.PAYLOAD_HASH, excluded(IDEMPOTENCY_RECORDS.PAYLOAD_HASH));
+    }, 6);
+
     private final Duration expiry;
 
     public TransactionalIdempotency(Duration expiry) {
@@ -50,19 +83,18 @@ public final class TransactionalIdempotency {
 
     /** One verdict per key, in order; takes row locks on the records that exist, failing fast if one is held. */
     public List<Verdict> verdicts(DSLContext tx, List<Key> keys, Instant now) {
-        Map<String, IdempotencyRecordsRecord> stored = new HashMap<>();
+        Map<String, StoredRecord> stored = new HashMap<>();
         List<String> ids = keys.stream().map(Key::id).distinct().toList();
-        tx.selectFrom(IDEMPOTENCY_RECORDS)
-                .where(IDEMPOTENCY_RECORDS.ID.in(ids))
-                .forUpdate()
-                .noWait()
-                .fetch()
-                .forEach(r -> stored.put(r.getId(), r));
+        RECORDS_LOCK.query(tx, ids, (statement, at, id) -> statement.setString(at, id), row -> {
+            long inProgress = row.getLong(4);
+            stored.put(row.getString(1), new StoredRecord(
+                    row.getString(2), row.getLong(3), row.wasNull() ? null : inProgress, row.getString(5)));
+        });
         Map<String, Key> firstInBatch = new HashMap<>();
         List<Verdict> verdicts = new ArrayList<>(keys.size());
         for (Key key : keys) {
             Key first = firstInBatch.putIfAbsent(key.id(), key);
-            IdempotencyRecordsRecord record = stored.get(key.id());
+            StoredRecord record = stored.get(key.id());
             Verdict verdict = verdict(record, key, now);
             if (first != null && verdict == Verdict.NEW) {
                 // The same key earlier in this batch: this one repeats it.
@@ -73,15 +105,18 @@ public final class TransactionalIdempotency {
         return verdicts;
     }
 
-    private static Verdict verdict(IdempotencyRecordsRecord record, Key key, Instant now) {
-        if (record == null || record.getExpiration() < now.getEpochSecond()) {
+    /** What a locked record holds. */
+    private record StoredRecord(String status, long expiration, Long inProgressExpiration, String payloadHash) {}
+
+    private static Verdict verdict(StoredRecord record, Key key, Instant now) {
+        if (record == null || record.expiration() < now.getEpochSecond()) {
             return Verdict.NEW;
         }
-        if (IdempotencyRecordStatus.IN_PROGRESS.equals(record.getStatus())) {
-            Long inProgressUntil = record.getInProgressExpiration();
+        if (IdempotencyRecordStatus.IN_PROGRESS.equals(record.status())) {
+            Long inProgressUntil = record.inProgressExpiration();
             return inProgressUntil != null && inProgressUntil < now.toEpochMilli() ? Verdict.NEW : Verdict.IN_PROGRESS;
         }
-        String storedHash = record.getPayloadHash();
+        String storedHash = record.payloadHash();
         return storedHash == null || storedHash.isEmpty() || Objects.equals(storedHash, key.payloadHash())
                 ? Verdict.DUPLICATE
                 : Verdict.KEY_REUSED;
@@ -96,31 +131,13 @@ public final class TransactionalIdempotency {
         Map<String, Key> distinct = new TreeMap<>();
         keys.forEach(k -> distinct.putIfAbsent(k.id(), k));
         long expiration = now.plus(expiry).getEpochSecond();
-        List<Row6<String, String, Long, Long, String, String>> rows = new ArrayList<>(distinct.size());
-        for (Key key : distinct.values()) {
-            rows.add(DSL.row(
-                    key.id(),
-                    IdempotencyRecordStatus.COMPLETED,
-                    expiration,
-                    (Long) null,
-                    IdempotencyRecordStatus.APPLIED_RESPONSE,
-                    key.payloadHash()));
-        }
-        tx.insertInto(
-                        IDEMPOTENCY_RECORDS,
-                        IDEMPOTENCY_RECORDS.ID,
-                        IDEMPOTENCY_RECORDS.STATUS,
-                        IDEMPOTENCY_RECORDS.EXPIRATION,
-                        IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION,
-                        IDEMPOTENCY_RECORDS.RESPONSE_DATA,
-                        IDEMPOTENCY_RECORDS.PAYLOAD_HASH)
-                .valuesOfRows(rows)
-                .onDuplicateKeyUpdate()
-                .set(IDEMPOTENCY_RECORDS.STATUS, excluded(IDEMPOTENCY_RECORDS.STATUS))
-                .set(IDEMPOTENCY_RECORDS.EXPIRATION, excluded(IDEMPOTENCY_RECORDS.EXPIRATION))
-                .set(IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION, excluded(IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION))
-                .set(IDEMPOTENCY_RECORDS.RESPONSE_DATA, excluded(IDEMPOTENCY_RECORDS.RESPONSE_DATA))
-                .set(IDEMPOTENCY_RECORDS.PAYLOAD_HASH, excluded(IDEMPOTENCY_RECORDS.PAYLOAD_HASH))
-                .execute();
+        RECORDS_UPSERT.execute(tx, List.copyOf(distinct.values()), (statement, at, key) -> {
+            statement.setString(at, key.id());
+            statement.setString(at + 1, IdempotencyRecordStatus.COMPLETED);
+            statement.setLong(at + 2, expiration);
+            statement.setNull(at + 3, java.sql.Types.BIGINT);
+            statement.setString(at + 4, IdempotencyRecordStatus.APPLIED_RESPONSE);
+            statement.setString(at + 5, key.payloadHash());
+        });
     }
 }

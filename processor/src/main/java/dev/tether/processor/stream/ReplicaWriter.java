@@ -3,8 +3,8 @@ package dev.tether.processor.stream;
 import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.when;
 
-import dev.tether.processor.stream.ReplicaTable.Column;
 import dev.tether.processor.write.Chunks;
+import dev.tether.processor.write.RepeatedRows;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +28,8 @@ final class ReplicaWriter {
     private final ReplicaTable table;
     private final int maxStatementBytes;
     private final List<Field<?>> fields;
+    private final int[] nullTypes;
+    private final RepeatedRows upsert;
 
     ReplicaWriter(ReplicaTable table, int maxStatementBytes) {
         this.table = table;
@@ -38,6 +40,14 @@ final class ReplicaWriter {
         all.add(table.deleted());
         all.add(table.sequence());
         this.fields = List.copyOf(all);
+        this.nullTypes = fields.stream().mapToInt(f -> RepeatedRows.sqlType(f.getType())).toArray();
+        this.upsert = new RepeatedRows(n -> {
+            List<RowN> rows = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                rows.add(DSL.row(fields.stream().map(f -> (Field<?>) DSL.val(null, f.getDataType())).toList()));
+            }
+            return DSL.insertInto(table.table(), fields).valuesOfRows(rows).onDuplicateKeyUpdate().set(guardedUpdate());
+        }, fields.size());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -48,24 +58,19 @@ final class ReplicaWriter {
             latest.merge(change.key(), change, (a, b) -> b.sequence().compareTo(a.sequence()) > 0 ? b : a);
         }
         for (List<Change> chunk : Chunks.bySize(List.copyOf(latest.values()), Change::estimatedBytes, maxStatementBytes)) {
-            List<RowN> rows = new ArrayList<>(chunk.size());
-            for (Change change : chunk) {
-                rows.add(row(change));
-            }
-            tx.insertInto(table.table(), fields).valuesOfRows(rows).onDuplicateKeyUpdate().set(guardedUpdate()).execute();
+            upsert.execute(tx, chunk, this::bind);
         }
     }
 
-    private RowN row(Change change) {
-        List<Field<?>> values = new ArrayList<>(fields.size());
-        values.add(DSL.val(change.key(), table.key().field().getDataType()));
-        List<Column> data = table.data();
-        for (int i = 0; i < data.size(); i++) {
-            values.add(DSL.val(change.values()[i], data.get(i).field().getDataType()));
+    /** Key, data columns, deleted, sequence: the order of {@link #fields}. */
+    private void bind(java.sql.PreparedStatement statement, int at, Change change) throws java.sql.SQLException {
+        RepeatedRows.bind(statement, at, change.key(), nullTypes[0]);
+        Object[] values = change.values();
+        for (int i = 0; i < values.length; i++) {
+            RepeatedRows.bind(statement, at + 1 + i, values[i], nullTypes[1 + i]);
         }
-        values.add(DSL.val(change.removed(), table.deleted().getDataType()));
-        values.add(DSL.val(change.sequence(), table.sequence().getDataType()));
-        return DSL.row(values);
+        statement.setBoolean(at + 1 + values.length, change.removed());
+        statement.setBigDecimal(at + 2 + values.length, new java.math.BigDecimal(change.sequence()));
     }
 
     /** Every column takes the new value only for a newer sequence; MySQL assigns left to right, so sequence last. */

@@ -4,7 +4,6 @@ import static dev.tether.db.Tables.CUSTOMER_BALANCES;
 import static dev.tether.db.Tables.ORDERS;
 import static dev.tether.db.Tables.ORDER_LINES;
 import static org.jooq.impl.DSL.excluded;
-import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.when;
 
 import dev.tether.processor.order.OrderEvent;
@@ -14,6 +13,7 @@ import dev.tether.processor.order.OrderEvent.PaymentCaptured;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -21,14 +21,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Row5;
-import org.jooq.Row7;
+import org.jooq.Condition;
 import org.jooq.impl.DSL;
 
 /**
  * Applies order events with multi-row statements: however many events a group holds, it costs one locking read,
  * one upsert and one replace of lines for the orders, and one upsert for the balances (more only when a statement
- * would outgrow the byte budget).
+ * would outgrow the byte budget). Statements are rendered by jOOQ once per container ({@link RepeatedRows}).
  *
  * <ul>
  *   <li>{@code OrderUpserted} applies only when its {@code version} is greater than the stored one; of several for
@@ -43,6 +42,70 @@ public final class OrderEventWriter {
 
     /** Fixed bytes of a row besides its text: numbers, a timestamp, quotes and separators. */
     private static final int ROW_OVERHEAD_BYTES = 96;
+
+    private static final RepeatedRows ORDERS_LOCK = new RepeatedRows(
+            n -> DSL.select(ORDERS.ORDER_ID, ORDERS.VERSION)
+                    .from(ORDERS)
+                    .where(ORDERS.ORDER_ID.in(Collections.nCopies(n, (String) null)))
+                    .forUpdate(),
+            1);
+
+    private static final RepeatedRows ORDERS_UPSERT = new RepeatedRows(n -> {
+        var insert = DSL.insertInto(
+                ORDERS,
+                ORDERS.ORDER_ID,
+                ORDERS.CUSTOMER_ID,
+                ORDERS.STATUS,
+                ORDERS.CURRENCY,
+                ORDERS.TOTAL_CENTS,
+                ORDERS.VERSION,
+                ORDERS.OCCURRED_AT);
+        for (int i = 0; i < n; i++) {
+            insert = insert.values((String) null, null, null, null, null, null, null);
+        }
+        // The version guard is repeated in the statement itself, so that no interleaving can let an older version
+        // overwrite a newer one. MySQL assigns left to right: version must be the last column assigned.
+        Condition newer = excluded(ORDERS.VERSION).gt(ORDERS.VERSION);
+        return insert.onDuplicateKeyUpdate()
+                .set(ORDERS.CUSTOMER_ID, guarded(newer, ORDERS.CUSTOMER_ID))
+                .set(ORDERS.STATUS, guarded(newer, ORDERS.STATUS))
+                .set(ORDERS.CURRENCY, guarded(newer, ORDERS.CURRENCY))
+                .set(ORDERS.TOTAL_CENTS, guarded(newer, ORDERS.TOTAL_CENTS))
+                .set(ORDERS.OCCURRED_AT, guarded(newer, ORDERS.OCCURRED_AT))
+                .set(ORDERS.VERSION, guarded(newer, ORDERS.VERSION));
+    }, 7);
+
+    private static final RepeatedRows LINES_DELETE = new RepeatedRows(
+            n -> DSL.deleteFrom(ORDER_LINES).where(ORDER_LINES.ORDER_ID.in(Collections.nCopies(n, (String) null))),
+            1);
+
+    private static final RepeatedRows LINES_INSERT = new RepeatedRows(n -> {
+        var insert = DSL.insertInto(
+                ORDER_LINES,
+                ORDER_LINES.ORDER_ID,
+                ORDER_LINES.LINE_NO,
+                ORDER_LINES.SKU,
+                ORDER_LINES.QUANTITY,
+                ORDER_LINES.UNIT_PRICE_CENTS);
+        for (int i = 0; i < n; i++) {
+            insert = insert.values((String) null, null, null, null, null);
+        }
+        return insert;
+    }, 5);
+
+    private static final RepeatedRows BALANCES_UPSERT = new RepeatedRows(n -> {
+        var insert = DSL.insertInto(
+                CUSTOMER_BALANCES,
+                CUSTOMER_BALANCES.CUSTOMER_ID,
+                CUSTOMER_BALANCES.CURRENCY,
+                CUSTOMER_BALANCES.BALANCE_CENTS);
+        for (int i = 0; i < n; i++) {
+            insert = insert.values((String) null, null, null);
+        }
+        return insert.onDuplicateKeyUpdate()
+                .set(CUSTOMER_BALANCES.BALANCE_CENTS,
+                        CUSTOMER_BALANCES.BALANCE_CENTS.plus(excluded(CUSTOMER_BALANCES.BALANCE_CENTS)));
+    }, 3);
 
     private final int maxStatementBytes;
 
@@ -75,12 +138,8 @@ public final class OrderEventWriter {
         // that only the winners' lines are replaced.
         Map<String, Long> storedVersions = new HashMap<>();
         for (List<OrderUpserted> chunk : Chunks.bySize(orders, o -> Chunks.textBytes(o.orderId()), maxStatementBytes)) {
-            tx.select(ORDERS.ORDER_ID, ORDERS.VERSION)
-                    .from(ORDERS)
-                    .where(ORDERS.ORDER_ID.in(chunk.stream().map(OrderUpserted::orderId).toList()))
-                    .forUpdate()
-                    .fetch()
-                    .forEach(r -> storedVersions.put(r.value1(), r.value2()));
+            ORDERS_LOCK.query(tx, chunk, (statement, at, o) -> statement.setString(at, o.orderId()),
+                    row -> storedVersions.put(row.getString(1), row.getLong(2)));
         }
         List<OrderUpserted> winners = orders.stream()
                 .filter(o -> {
@@ -92,13 +151,19 @@ public final class OrderEventWriter {
             return;
         }
         for (List<OrderUpserted> chunk : Chunks.bySize(winners, OrderEventWriter::orderBytes, maxStatementBytes)) {
-            upsertOrders(tx, chunk);
+            ORDERS_UPSERT.execute(tx, chunk, (statement, at, o) -> {
+                statement.setString(at, o.orderId());
+                statement.setString(at + 1, o.customerId());
+                statement.setString(at + 2, o.status().name());
+                statement.setString(at + 3, o.currency());
+                statement.setLong(at + 4, o.totalCents());
+                statement.setLong(at + 5, o.version());
+                statement.setObject(at + 6, LocalDateTime.ofInstant(o.occurredAt(), ZoneOffset.UTC));
+            });
         }
         for (List<OrderUpserted> chunk :
                 Chunks.bySize(winners, o -> Chunks.textBytes(o.orderId()), maxStatementBytes)) {
-            tx.deleteFrom(ORDER_LINES)
-                    .where(ORDER_LINES.ORDER_ID.in(chunk.stream().map(OrderUpserted::orderId).toList()))
-                    .execute();
+            LINES_DELETE.execute(tx, chunk, (statement, at, o) -> statement.setString(at, o.orderId()));
         }
         List<LineRow> lines = new ArrayList<>();
         for (OrderUpserted order : winners) {
@@ -108,15 +173,13 @@ public final class OrderEventWriter {
             }
         }
         for (List<LineRow> chunk : Chunks.bySize(lines, LineRow::estimatedBytes, maxStatementBytes)) {
-            tx.insertInto(
-                            ORDER_LINES,
-                            ORDER_LINES.ORDER_ID,
-                            ORDER_LINES.LINE_NO,
-                            ORDER_LINES.SKU,
-                            ORDER_LINES.QUANTITY,
-                            ORDER_LINES.UNIT_PRICE_CENTS)
-                    .valuesOfRows(chunk.stream().map(LineRow::row).toList())
-                    .execute();
+            LINES_INSERT.execute(tx, chunk, (statement, at, line) -> {
+                statement.setString(at, line.orderId());
+                statement.setInt(at + 1, line.lineNo());
+                statement.setString(at + 2, line.line().sku());
+                statement.setInt(at + 3, line.line().quantity());
+                statement.setLong(at + 4, line.line().unitPriceCents());
+            });
         }
     }
 
@@ -125,48 +188,9 @@ public final class OrderEventWriter {
         int estimatedBytes() {
             return ROW_OVERHEAD_BYTES + Chunks.textBytes(orderId) + Chunks.textBytes(line.sku());
         }
-
-        Row5<String, Integer, String, Integer, Long> row() {
-            return DSL.row(orderId, lineNo, line.sku(), line.quantity(), line.unitPriceCents());
-        }
     }
 
-    private static void upsertOrders(DSLContext tx, List<OrderUpserted> orders) {
-        List<Row7<String, String, String, String, Long, Long, LocalDateTime>> rows = new ArrayList<>(orders.size());
-        for (OrderUpserted o : orders) {
-            rows.add(row(
-                    o.orderId(),
-                    o.customerId(),
-                    o.status().name(),
-                    o.currency(),
-                    o.totalCents(),
-                    o.version(),
-                    LocalDateTime.ofInstant(o.occurredAt(), ZoneOffset.UTC)));
-        }
-        // The version guard is repeated in the statement itself, so that no interleaving can let an older version
-        // overwrite a newer one. MySQL assigns left to right: version must be the last column assigned.
-        var newer = excluded(ORDERS.VERSION).gt(ORDERS.VERSION);
-        tx.insertInto(
-                        ORDERS,
-                        ORDERS.ORDER_ID,
-                        ORDERS.CUSTOMER_ID,
-                        ORDERS.STATUS,
-                        ORDERS.CURRENCY,
-                        ORDERS.TOTAL_CENTS,
-                        ORDERS.VERSION,
-                        ORDERS.OCCURRED_AT)
-                .valuesOfRows(rows)
-                .onDuplicateKeyUpdate()
-                .set(ORDERS.CUSTOMER_ID, guarded(newer, ORDERS.CUSTOMER_ID))
-                .set(ORDERS.STATUS, guarded(newer, ORDERS.STATUS))
-                .set(ORDERS.CURRENCY, guarded(newer, ORDERS.CURRENCY))
-                .set(ORDERS.TOTAL_CENTS, guarded(newer, ORDERS.TOTAL_CENTS))
-                .set(ORDERS.OCCURRED_AT, guarded(newer, ORDERS.OCCURRED_AT))
-                .set(ORDERS.VERSION, guarded(newer, ORDERS.VERSION))
-                .execute();
-    }
-
-    private static <T> Field<T> guarded(org.jooq.Condition newer, Field<T> column) {
+    private static <T> Field<T> guarded(Condition newer, Field<T> column) {
         return when(newer, excluded(column)).otherwise(column);
     }
 
@@ -175,19 +199,11 @@ public final class OrderEventWriter {
                 payments,
                 p -> ROW_OVERHEAD_BYTES + Chunks.textBytes(p.customerId()),
                 maxStatementBytes)) {
-            tx.insertInto(
-                            CUSTOMER_BALANCES,
-                            CUSTOMER_BALANCES.CUSTOMER_ID,
-                            CUSTOMER_BALANCES.CURRENCY,
-                            CUSTOMER_BALANCES.BALANCE_CENTS)
-                    .valuesOfRows(chunk.stream()
-                            .map(p -> row(p.customerId(), p.currency(), p.amountCents()))
-                            .toList())
-                    .onDuplicateKeyUpdate()
-                    .set(
-                            CUSTOMER_BALANCES.BALANCE_CENTS,
-                            CUSTOMER_BALANCES.BALANCE_CENTS.plus(excluded(CUSTOMER_BALANCES.BALANCE_CENTS)))
-                    .execute();
+            BALANCES_UPSERT.execute(tx, chunk, (statement, at, p) -> {
+                statement.setString(at, p.customerId());
+                statement.setString(at + 1, p.currency());
+                statement.setLong(at + 2, p.amountCents());
+            });
         }
     }
 

@@ -1,0 +1,199 @@
+package dev.tether.processor.write;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import org.jooq.DSLContext;
+import org.jooq.EnumType;
+import org.jooq.JSON;
+import org.jooq.Query;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * A statement with a repeated part (the rows of a multi-row insert, the values of an IN list), rendered by jOOQ once
+ * per dialect and then stretched to any number of rows by repeating that part. Rendering a multi-row statement
+ * costs jOOQ a few microseconds per bind value on every batch; this pays it once per container. The SQL text is
+ * still jOOQ's, and every value is still a bind value, set positionally on a client-side prepared statement.
+ *
+ * <p>The repeated part is found by rendering the statement for two and for three rows: what the three-row text has
+ * in addition is one repetition. The derivation is checked, and a statement it does not fit is refused at once.
+ */
+public final class RepeatedRows {
+
+    /** Sets the bind values of one item, starting at {@code offset} (1-based). */
+    @FunctionalInterface
+    public interface RowBinder<T> {
+        void bind(PreparedStatement statement, int offset, T item) throws SQLException;
+    }
+
+    private record Template(String one, String head, String unit, String tail) {}
+
+    private final IntFunction<Query> withRows;
+    private final int paramsPerRow;
+    private final Map<SQLDialect, Template> templates = new ConcurrentHashMap<>();
+
+    /**
+     * @param withRows builds the statement with {@code n} rows of bind values (any values: only the text is kept)
+     * @param paramsPerRow bind values per row
+     */
+    public RepeatedRows(IntFunction<Query> withRows, int paramsPerRow) {
+        this.withRows = withRows;
+        this.paramsPerRow = paramsPerRow;
+    }
+
+    /** The statement's text for {@code rows} rows in {@code dialect}. */
+    public String sql(SQLDialect dialect, int rows) {
+        Template template = templates.computeIfAbsent(dialect, this::render);
+        if (rows == 1) {
+            return template.one();
+        }
+        StringBuilder sql = new StringBuilder(template.head().length() + template.tail().length()
+                + template.unit().length() * Math.max(0, rows - 2));
+        sql.append(template.head());
+        for (int i = 2; i < rows; i++) {
+            sql.append(template.unit());
+        }
+        return sql.append(template.tail()).toString();
+    }
+
+    private Template render(SQLDialect dialect) {
+        DSLContext renderer = DSL.using(dialect, new Settings().withRenderSchema(false).withRenderCatalog(false));
+        String one = renderer.render(withRows.apply(1));
+        String two = renderer.render(withRows.apply(2));
+        String three = renderer.render(withRows.apply(3));
+        int prefix = 0;
+        while (prefix < two.length() && two.charAt(prefix) == three.charAt(prefix)) {
+            prefix++;
+        }
+        int suffix = 0;
+        while (suffix < two.length() - prefix
+                && two.charAt(two.length() - 1 - suffix) == three.charAt(three.length() - 1 - suffix)) {
+            suffix++;
+        }
+        String head = two.substring(0, prefix);
+        String tail = two.substring(two.length() - suffix);
+        String unit = three.substring(prefix, three.length() - suffix);
+        if (!(head + tail).equals(two) || !(head + unit + tail).equals(three) || count(unit) != paramsPerRow
+                || count(one) * 2 != count(two)) {
+            throw new IllegalStateException("statement does not repeat by rows: " + two);
+        }
+        return new Template(one, head, unit, tail);
+    }
+
+    private static int count(String sql) {
+        int count = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            if (sql.charAt(i) == '?') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Executes the statement for {@code items} on the transaction's connection; returns the update count. */
+    public <T> int execute(DSLContext tx, List<T> items, RowBinder<T> binder) {
+        return tx.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql(tx.dialect(), items.size()))) {
+                bindAll(statement, items, binder);
+                return statement.executeUpdate();
+            } catch (SQLException e) {
+                throw new DataAccessException("SQL [" + describe(items.size()) + "]; " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Runs the statement (a query) for {@code items} and hands each result row to {@code rows}. */
+    public <T> void query(DSLContext tx, List<T> items, RowBinder<T> binder, ResultRows rows) {
+        tx.connection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql(tx.dialect(), items.size()))) {
+                bindAll(statement, items, binder);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        rows.accept(result);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("SQL [" + describe(items.size()) + "]; " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Reads one result row. */
+    @FunctionalInterface
+    public interface ResultRows {
+        void accept(ResultSet row) throws SQLException;
+    }
+
+    private <T> void bindAll(PreparedStatement statement, List<T> items, RowBinder<T> binder) throws SQLException {
+        int offset = 1;
+        for (T item : items) {
+            binder.bind(statement, offset, item);
+            offset += paramsPerRow;
+        }
+    }
+
+    private String describe(int rows) {
+        return rows + " rows of " + templates.values().stream().findFirst().map(Template::one).orElse("?");
+    }
+
+    /** Binds {@code value} as jOOQ would for MySQL: JSON and enums as text, big integers as decimals. */
+    public static void bind(PreparedStatement statement, int index, Object value, int sqlTypeIfNull) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, sqlTypeIfNull);
+        } else if (value instanceof String s) {
+            statement.setString(index, s);
+        } else if (value instanceof Long l) {
+            statement.setLong(index, l);
+        } else if (value instanceof Integer i) {
+            statement.setInt(index, i);
+        } else if (value instanceof Short s) {
+            statement.setShort(index, s);
+        } else if (value instanceof Byte b) {
+            statement.setByte(index, b);
+        } else if (value instanceof Boolean b) {
+            statement.setBoolean(index, b);
+        } else if (value instanceof BigDecimal d) {
+            statement.setBigDecimal(index, d);
+        } else if (value instanceof BigInteger i) {
+            statement.setBigDecimal(index, new BigDecimal(i));
+        } else if (value instanceof JSON json) {
+            statement.setString(index, json.data());
+        } else if (value instanceof EnumType e) {
+            statement.setString(index, e.getLiteral());
+        } else if (value instanceof byte[] bytes) {
+            statement.setBytes(index, bytes);
+        } else {
+            statement.setObject(index, value);
+        }
+    }
+
+    /** The JDBC type to bind a null of {@code type} with. */
+    public static int sqlType(Class<?> type) {
+        if (type == String.class || type == JSON.class || EnumType.class.isAssignableFrom(type)) {
+            return Types.VARCHAR;
+        } else if (type == Long.class || type == Integer.class || type == Short.class || type == Byte.class) {
+            return Types.BIGINT;
+        } else if (type == Boolean.class) {
+            return Types.BOOLEAN;
+        } else if (type == BigDecimal.class || type == BigInteger.class) {
+            return Types.DECIMAL;
+        } else if (type == byte[].class) {
+            return Types.VARBINARY;
+        } else if (type == java.time.LocalDateTime.class) {
+            return Types.TIMESTAMP;
+        } else if (type == java.time.LocalDate.class) {
+            return Types.DATE;
+        }
+        return Types.OTHER;
+    }
+}
