@@ -7,7 +7,6 @@ import dev.tether.processor.config.ConfigException;
 import dev.tether.processor.config.IdempotencySettings;
 import dev.tether.processor.order.InvalidEventException;
 import io.burt.jmespath.Expression;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,6 +25,7 @@ public final class IdempotencyKeys {
     public static final String METHOD = "apply";
 
     private static final int MAX_DISPLAY = 100;
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final ObjectMapper mapper;
     private final Expression<JsonNode> keyExpression;
@@ -150,7 +150,8 @@ public final class IdempotencyKeys {
         }
         try {
             byte[] digest = MessageDigest.getInstance("MD5").digest(value.toString().getBytes(StandardCharsets.UTF_8));
-            return String.format("%032x", new BigInteger(1, digest));
+            // Powertools writes String.format("%032x", new BigInteger(1, digest)): the same 32 lower-case digits.
+            return HEX.formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
         }

@@ -199,8 +199,12 @@ public final class OrderEventParser {
         if (length == 0 || length > MAX_ID_LENGTH) {
             throw new InvalidEventException(path, "must be 1 to " + MAX_ID_LENGTH + " characters long");
         }
-        if (!value.codePoints().allMatch(OrderEventParser::isPrintable)) {
-            throw new InvalidEventException(path, "must contain printable characters only");
+        for (int i = 0; i < value.length(); ) {
+            int codePoint = value.codePointAt(i);
+            if (!isPrintable(codePoint)) {
+                throw new InvalidEventException(path, "must contain printable characters only");
+            }
+            i += Character.charCount(codePoint);
         }
         // MySQL's PAD SPACE collations compare 'a' and 'a ' as equal: such ids would collide in a primary key.
         if (Character.isWhitespace(value.codePointAt(0))

@@ -103,8 +103,7 @@ public final class RepeatedRows {
     /** Executes the statement for {@code items} on the transaction's connection; returns the update count. */
     public <T> int execute(DSLContext tx, List<T> items, RowBinder<T> binder) {
         return tx.connectionResult(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql(tx.dialect(), items.size()))) {
-                bindAll(statement, items, binder);
+            try (PreparedStatement statement = prepare(connection, tx.dialect(), items, binder)) {
                 return statement.executeUpdate();
             } catch (SQLException e) {
                 throw new DataAccessException("SQL [" + describe(items.size()) + "]; " + e.getMessage(), e);
@@ -115,8 +114,7 @@ public final class RepeatedRows {
     /** Runs the statement (a query) for {@code items} and hands each result row to {@code rows}. */
     public <T> void query(DSLContext tx, List<T> items, RowBinder<T> binder, ResultRows rows) {
         tx.connection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql(tx.dialect(), items.size()))) {
-                bindAll(statement, items, binder);
+            try (PreparedStatement statement = prepare(connection, tx.dialect(), items, binder)) {
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         rows.accept(result);
@@ -134,11 +132,20 @@ public final class RepeatedRows {
         void accept(ResultSet row) throws SQLException;
     }
 
-    private <T> void bindAll(PreparedStatement statement, List<T> items, RowBinder<T> binder) throws SQLException {
-        int offset = 1;
-        for (T item : items) {
-            binder.bind(statement, offset, item);
-            offset += paramsPerRow;
+    /** The statement for {@code items.size()} rows, prepared on the client and bound. */
+    private <T> PreparedStatement prepare(
+            java.sql.Connection connection, SQLDialect dialect, List<T> items, RowBinder<T> binder) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql(dialect, items.size()));
+        try {
+            int offset = 1;
+            for (T item : items) {
+                binder.bind(statement, offset, item);
+                offset += paramsPerRow;
+            }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
         }
     }
 

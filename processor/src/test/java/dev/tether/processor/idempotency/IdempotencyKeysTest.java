@@ -34,4 +34,17 @@ class IdempotencyKeysTest {
         assertThat(direct.id()).isEqualTo(generic.id());
         assertThat(direct.payloadHash()).isEqualTo(generic.payloadHash());
     }
+
+    @org.junit.jupiter.api.Test
+    void theHashIsPowertoolsMd5TextEvenWithLeadingZeros() throws Exception {
+        for (int i = 0; i < 2_000; i++) {
+            String text = "key-" + i;
+            byte[] digest = java.security.MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String powertools = String.format("%032x", new java.math.BigInteger(1, digest));
+
+            assertThat(IdempotencyKeys.hash(com.fasterxml.jackson.databind.node.TextNode.valueOf(text)))
+                    .isEqualTo(powertools);
+        }
+    }
 }
