@@ -66,9 +66,8 @@ public final class OrderEventParser {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 // {"a":1,"a":2} is ambiguous: reject it rather than let the last one win silently.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                // Keep every number exact so range checks see the number that was sent.
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                // Integers come back in the smallest exact node that holds them (a BigInteger beyond a long), and a
+                // number with a fraction or exponent is never integral, so range checks see what was sent.
                 .disable(JsonParser.Feature.ALLOW_COMMENTS)
                 .build();
         this.reader = mapper.reader();
