@@ -6,7 +6,6 @@ import dev.tether.processor.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.schema.TetherSchema;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.util.List;
 import java.util.Map;
 import org.jooq.SQLDialect;
 import org.junit.jupiter.api.Test;
