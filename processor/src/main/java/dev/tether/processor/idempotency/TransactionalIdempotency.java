@@ -56,17 +56,13 @@ public final class TransactionalIdempotency {
             1);
 
     private static final RepeatedRows RECORDS_UPSERT = new RepeatedRows(n -> {
-        var insert = DSL.insertInto(
-                IDEMPOTENCY_RECORDS,
+        var insert = RepeatedRows.insertRows(IDEMPOTENCY_RECORDS, List.of(
                 IDEMPOTENCY_RECORDS.ID,
                 IDEMPOTENCY_RECORDS.STATUS,
                 IDEMPOTENCY_RECORDS.EXPIRATION,
                 IDEMPOTENCY_RECORDS.IN_PROGRESS_EXPIRATION,
                 IDEMPOTENCY_RECORDS.RESPONSE_DATA,
-                IDEMPOTENCY_RECORDS.PAYLOAD_HASH);
-        for (int i = 0; i < n; i++) {
-            insert = insert.values((String) null, null, null, null, null, null);
-        }
+                IDEMPOTENCY_RECORDS.PAYLOAD_HASH), n);
         return insert.onDuplicateKeyUpdate()
                 .set(IDEMPOTENCY_RECORDS.STATUS, excluded(IDEMPOTENCY_RECORDS.STATUS))
                 .set(IDEMPOTENCY_RECORDS.EXPIRATION, excluded(IDEMPOTENCY_RECORDS.EXPIRATION))

@@ -14,8 +14,6 @@ import java.util.TreeMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.RowN;
-import org.jooq.impl.DSL;
 
 /**
  * Writes stream changes with one multi-row upsert (more only past the byte budget), each row guarded by its
@@ -41,13 +39,9 @@ final class ReplicaWriter {
         all.add(table.sequence());
         this.fields = List.copyOf(all);
         this.nullTypes = fields.stream().mapToInt(f -> RepeatedRows.sqlType(f.getType())).toArray();
-        this.upsert = new RepeatedRows(n -> {
-            List<RowN> rows = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                rows.add(DSL.row(fields.stream().map(f -> (Field<?>) DSL.val(null, f.getDataType())).toList()));
-            }
-            return DSL.insertInto(table.table(), fields).valuesOfRows(rows).onDuplicateKeyUpdate().set(guardedUpdate());
-        }, fields.size());
+        this.upsert = new RepeatedRows(
+                n -> RepeatedRows.insertRows(table.table(), fields, n).onDuplicateKeyUpdate().set(guardedUpdate()),
+                fields.size());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

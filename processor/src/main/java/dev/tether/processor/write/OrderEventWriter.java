@@ -51,18 +51,14 @@ public final class OrderEventWriter {
             1);
 
     private static final RepeatedRows ORDERS_UPSERT = new RepeatedRows(n -> {
-        var insert = DSL.insertInto(
-                ORDERS,
+        var insert = RepeatedRows.insertRows(ORDERS, List.of(
                 ORDERS.ORDER_ID,
                 ORDERS.CUSTOMER_ID,
                 ORDERS.STATUS,
                 ORDERS.CURRENCY,
                 ORDERS.TOTAL_CENTS,
                 ORDERS.VERSION,
-                ORDERS.OCCURRED_AT);
-        for (int i = 0; i < n; i++) {
-            insert = insert.values((String) null, null, null, null, null, null, null);
-        }
+                ORDERS.OCCURRED_AT), n);
         // The version guard is repeated in the statement itself, so that no interleaving can let an older version
         // overwrite a newer one. MySQL assigns left to right: version must be the last column assigned.
         Condition newer = excluded(ORDERS.VERSION).gt(ORDERS.VERSION);
@@ -80,28 +76,19 @@ public final class OrderEventWriter {
             1);
 
     private static final RepeatedRows LINES_INSERT = new RepeatedRows(n -> {
-        var insert = DSL.insertInto(
-                ORDER_LINES,
+        return RepeatedRows.insertRows(ORDER_LINES, List.of(
                 ORDER_LINES.ORDER_ID,
                 ORDER_LINES.LINE_NO,
                 ORDER_LINES.SKU,
                 ORDER_LINES.QUANTITY,
-                ORDER_LINES.UNIT_PRICE_CENTS);
-        for (int i = 0; i < n; i++) {
-            insert = insert.values((String) null, null, null, null, null);
-        }
-        return insert;
+                ORDER_LINES.UNIT_PRICE_CENTS), n);
     }, 5);
 
     private static final RepeatedRows BALANCES_UPSERT = new RepeatedRows(n -> {
-        var insert = DSL.insertInto(
-                CUSTOMER_BALANCES,
+        var insert = RepeatedRows.insertRows(CUSTOMER_BALANCES, List.of(
                 CUSTOMER_BALANCES.CUSTOMER_ID,
                 CUSTOMER_BALANCES.CURRENCY,
-                CUSTOMER_BALANCES.BALANCE_CENTS);
-        for (int i = 0; i < n; i++) {
-            insert = insert.values((String) null, null, null);
-        }
+                CUSTOMER_BALANCES.BALANCE_CENTS), n);
         return insert.onDuplicateKeyUpdate()
                 .set(CUSTOMER_BALANCES.BALANCE_CENTS,
                         CUSTOMER_BALANCES.BALANCE_CENTS.plus(excluded(CUSTOMER_BALANCES.BALANCE_CENTS)));

@@ -6,15 +6,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import org.jooq.DSLContext;
 import org.jooq.EnumType;
+import org.jooq.Field;
+import org.jooq.InsertValuesStepN;
 import org.jooq.JSON;
 import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.RowN;
 import org.jooq.SQLDialect;
+import org.jooq.Table;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -49,6 +55,16 @@ public final class RepeatedRows {
     public RepeatedRows(IntFunction<Query> withRows, int paramsPerRow) {
         this.withRows = withRows;
         this.paramsPerRow = paramsPerRow;
+    }
+
+    /**
+     * {@code INSERT INTO table (fields) VALUES} with {@code rows} rows of bind placeholders: the multi-row shape a
+     * {@code RepeatedRows} stretches, for the builders of the statements that use it.
+     */
+    public static <R extends Record> InsertValuesStepN<R> insertRows(Table<R> table, List<? extends Field<?>> fields,
+            int rows) {
+        RowN placeholders = DSL.row(fields.stream().map(f -> (Field<?>) DSL.val(null, f.getDataType())).toList());
+        return DSL.insertInto(table, fields).valuesOfRows(Collections.nCopies(rows, placeholders));
     }
 
     /** The statement's text for {@code rows} rows in {@code dialect}. */
