@@ -20,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Turns an SQS message body into an {@link OrderEvent}, strictly.
@@ -38,10 +37,6 @@ public final class OrderEventParser {
     /** Length of ids and skus, in characters, at most (the columns are VARCHAR(64)). */
     public static final int MAX_ID_LENGTH = 64;
 
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-
     /** DATETIME(6) holds years 1000 to 9999 (MySQL manual, "The DATE, DATETIME, and TIMESTAMP Types"). */
     private static final Instant EARLIEST = LocalDate.of(1000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
 
@@ -49,6 +44,7 @@ public final class OrderEventParser {
 
     private final ObjectReader reader;
     private final boolean eventIdRequired;
+    private final StreamingOrderEventReader streaming;
 
     /** A parser that requires {@code eventId}, the contract's default. */
     public OrderEventParser() {
@@ -71,10 +67,20 @@ public final class OrderEventParser {
                 .disable(JsonParser.Feature.ALLOW_COMMENTS)
                 .build();
         this.reader = mapper.reader();
+        this.streaming = new StreamingOrderEventReader(eventIdRequired);
     }
 
     /** Parses and validates one body. */
     public OrderEvent parse(String body) throws InvalidEventException {
+        OrderEvent event = streaming.read(body);
+        return event != null ? event : parseTree(body);
+    }
+
+    /**
+     * The reference reading: the body as a JSON tree, every rule checked in a fixed order, so that the first
+     * violation named is always the same. Every body the streaming reader does not vouch for is read here.
+     */
+    OrderEvent parseTree(String body) throws InvalidEventException {
         if (body == null || body.isBlank()) {
             throw new InvalidEventException("body", "is empty; expected a JSON object");
         }
@@ -92,7 +98,7 @@ public final class OrderEventParser {
         JsonNode eventIdNode = root.get("eventId");
         UUID eventId = eventIdRequired || (eventIdNode != null && !eventIdNode.isNull()) ? uuid(root, "eventId") : null;
         String type = text(root, "type", "type");
-        Instant occurredAt = instant(root, "occurredAt");
+        Instant occurredAt = instant(text(root, "occurredAt", "occurredAt"), "occurredAt");
         JsonNode data = object(root, "data", "data");
         return switch (type) {
             case "OrderUpserted" -> orderUpserted(eventId, occurredAt, data);
@@ -169,15 +175,35 @@ public final class OrderEventParser {
     }
 
     private static UUID uuid(JsonNode parent, String name) throws InvalidEventException {
-        String value = text(parent, name, name);
-        if (!UUID_TEXT.matcher(value).matches()) {
-            throw new InvalidEventException(name, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
+        return uuid(text(parent, name, name), name);
+    }
+
+    /** A UUID written as 8-4-4-4-12 hexadecimal digits (either case). */
+    static UUID uuid(String value, String path) throws InvalidEventException {
+        if (value.length() != 36) {
+            throw new InvalidEventException(path, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = value.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+                    ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                throw new InvalidEventException(path, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
+            }
         }
         return UUID.fromString(value);
     }
 
-    private static Instant instant(JsonNode parent, String name) throws InvalidEventException {
-        String value = text(parent, name, name);
+    /**
+     * An ISO-8601 instant with a zone or offset, between the years 1000 and 9999, truncated to microseconds. The
+     * usual shape ({@code 2026-11-26T10:15:30.123456Z}) is read directly; any other goes to {@code ISO_INSTANT}.
+     */
+    static Instant instant(String value, String name) throws InvalidEventException {
+        Instant common = UtcTimestamps.parse(value);
+        if (common != null) {
+            return common.truncatedTo(ChronoUnit.MICROS);
+        }
         Instant instant;
         try {
             instant = DateTimeFormatter.ISO_INSTANT.parse(value, Instant::from);
@@ -191,9 +217,15 @@ public final class OrderEventParser {
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
+    private static String id(JsonNode parent, String name, String path) throws InvalidEventException {
+        return id(text(parent, name, path), path);
+    }
+
     /** An id or sku: 1 to 64 printable characters, without leading or trailing white space. */
-    static String id(JsonNode parent, String name, String path) throws InvalidEventException {
-        String value = text(parent, name, path);
+    static String id(String value, String path) throws InvalidEventException {
+        if (isPlainAscii(value)) {
+            return value;
+        }
         int length = value.codePointCount(0, value.length());
         if (length == 0 || length > MAX_ID_LENGTH) {
             throw new InvalidEventException(path, "must be 1 to " + MAX_ID_LENGTH + " characters long");
@@ -213,6 +245,21 @@ public final class OrderEventParser {
         return value;
     }
 
+    /** 1 to 64 printable ASCII characters, the first and last not a space: the usual id, checked in one pass. */
+    private static boolean isPlainAscii(String value) {
+        int length = value.length();
+        if (length == 0 || length > MAX_ID_LENGTH || value.charAt(0) == ' ' || value.charAt(length - 1) == ' ') {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isPrintable(int codePoint) {
         return switch (Character.getType(codePoint)) {
             case Character.CONTROL,
@@ -227,15 +274,27 @@ public final class OrderEventParser {
     }
 
     private static String currency(JsonNode parent, String path) throws InvalidEventException {
-        String value = text(parent, "currency", path);
-        if (!CURRENCY.matcher(value).matches()) {
+        return currency(text(parent, "currency", path), path);
+    }
+
+    /** Three upper-case letters (ISO 4217). */
+    static String currency(String value, String path) throws InvalidEventException {
+        if (value.length() != 3 || !isUpper(value.charAt(0)) || !isUpper(value.charAt(1)) || !isUpper(value.charAt(2))) {
             throw new InvalidEventException(path, "must be three upper-case letters (ISO 4217, e.g. EUR)");
         }
         return value;
     }
 
+    private static boolean isUpper(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
     private static OrderStatus status(JsonNode data) throws InvalidEventException {
-        String value = text(data, "status", "data.status");
+        return status(text(data, "status", "data.status"));
+    }
+
+    /** One of the order states, spelled exactly. */
+    static OrderStatus status(String value) throws InvalidEventException {
         for (OrderStatus status : OrderStatus.values()) {
             if (status.name().equals(value)) {
                 return status;
@@ -253,9 +312,17 @@ public final class OrderEventParser {
         if (!node.isIntegralNumber()) {
             throw new InvalidEventException(path, "must be a whole number, without fraction or exponent");
         }
-        if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+        if (!node.canConvertToLong()) {
             throw new InvalidEventException(path, "must be between " + min + " and " + max);
         }
-        return node.longValue();
+        return range(node.longValue(), path, min, max);
+    }
+
+    /** A whole number between {@code min} and {@code max}. */
+    static long range(long value, String path, long min, long max) throws InvalidEventException {
+        if (value < min || value > max) {
+            throw new InvalidEventException(path, "must be between " + min + " and " + max);
+        }
+        return value;
     }
 }
