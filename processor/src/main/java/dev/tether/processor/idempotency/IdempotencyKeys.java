@@ -1,6 +1,11 @@
 package dev.tether.processor.idempotency;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.processor.config.ConfigException;
@@ -26,6 +31,13 @@ public final class IdempotencyKeys {
 
     private static final int MAX_DISPLAY = 100;
     private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+    private static final MessageDigest MD5 = md5();
+
+    /**
+     * Jackson's defaults with duplicate names detected: the tree keeps the last of two equal names, a copy of the
+     * tokens would keep both, so a duplicate sends the body to the tree.
+     */
+    private final JsonFactory tokens = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final ObjectMapper mapper;
     private final Expression<JsonNode> keyExpression;
@@ -60,6 +72,12 @@ public final class IdempotencyKeys {
 
     /** The key of {@code message}; a message whose key expression finds nothing is invalid. */
     public Key of(SQSMessage message) throws InvalidEventException {
+        if (defaultExpressions) {
+            Key streamed = streamed(message);
+            if (streamed != null) {
+                return streamed;
+            }
+        }
         JsonNode key;
         JsonNode payload;
         if (defaultExpressions) {
@@ -93,6 +111,61 @@ public final class IdempotencyKeys {
                 idPrefix + hash(key),
                 value.length() <= MAX_DISPLAY ? value : value.substring(0, MAX_DISPLAY) + "…",
                 hash(payload));
+    }
+
+    /**
+     * The default expressions without a tree: the body's tokens are copied through a generator, which writes them
+     * exactly as the tree's {@code toString()} would (Powertools hashes that text), and the top-level
+     * {@code eventId} is taken as it passes. Returns null, for the tree to decide, for anything the copy could
+     * render differently (a float, whose text the tree may normalise; a duplicated name, which the tree collapses)
+     * or that is not a plain key (an eventId that is not a non-empty string, unless the messageId stands in).
+     */
+    Key streamed(SQSMessage message) {
+        String body = message.getBody();
+        if (body == null) {
+            return null;
+        }
+        // Characters, then UTF-8, as the tree's toString() and getBytes do: Jackson's byte generator would write
+        // a supplementary character as two three-byte surrogates.
+        java.io.StringWriter canonical = new java.io.StringWriter(body.length() + 16);
+        String eventId = null;
+        try (JsonParser parser = tokens.createParser(body); JsonGenerator generator = tokens.createGenerator(canonical)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            generator.copyCurrentEvent(parser);
+            int depth = 1;
+            while (depth > 0) {
+                JsonToken token = parser.nextToken();
+                if (token == null || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    return null;
+                }
+                if (token.isStructStart()) {
+                    depth++;
+                } else if (token.isStructEnd()) {
+                    depth--;
+                } else if (depth == 1 && token == JsonToken.FIELD_NAME && "eventId".equals(parser.currentName())) {
+                    generator.copyCurrentEvent(parser);
+                    if (parser.nextToken() != JsonToken.VALUE_STRING || eventId != null) {
+                        return null;
+                    }
+                    eventId = parser.getText();
+                }
+                generator.copyCurrentEvent(parser);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        if (eventId == null || eventId.isEmpty()) {
+            if (!fallbackToMessageId || message.getMessageId() == null) {
+                return null;
+            }
+            eventId = message.getMessageId();
+        }
+        return new Key(
+                idPrefix + md5Hex(eventId.getBytes(StandardCharsets.UTF_8)),
+                eventId.length() <= MAX_DISPLAY ? eventId : eventId.substring(0, MAX_DISPLAY) + "…",
+                md5Hex(canonical.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** JMESPath's truth for {@code ||}: not null, false, or an empty string, array or object. */
@@ -148,10 +221,22 @@ public final class IdempotencyKeys {
         } else {
             value = node;
         }
+        return md5Hex(value.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** MD5 as 32 lower-case hex digits: Powertools writes String.format("%032x", new BigInteger(1, digest)). */
+    private static String md5Hex(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(value.toString().getBytes(StandardCharsets.UTF_8));
-            // Powertools writes String.format("%032x", new BigInteger(1, digest)): the same 32 lower-case digits.
-            return HEX.formatHex(digest);
+            // Cloning the prototype skips the provider lookup that getInstance makes on every call.
+            return HEX.formatHex(((MessageDigest) MD5.clone()).digest(bytes));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the MD5 digest cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
         }
