@@ -1,52 +1,86 @@
 package dev.tether.processor.observe;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.tether.processor.link.DatabaseLink;
-import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
-import software.amazon.cloudwatchlogs.emf.environment.Environments;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsBuilder;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import java.io.PrintStream;
+import java.time.Clock;
 
 /**
- * Per-batch metrics as CloudWatch embedded metric format (Powertools metrics): records committed, failed and
- * duplicate, batch latency, and the state of the container's connection (new or reused, its age, reconnects and
- * retried transactions so far).
+ * Per-batch metrics in CloudWatch's embedded metric format (EMF): records committed, failed and duplicate, batch
+ * latency, and the state of the container's connection (new or reused, its age, reconnects and retried transactions
+ * since the last batch). One JSON line per batch on standard output, which Lambda sends to CloudWatch Logs, where
+ * CloudWatch extracts the metrics ("Specification: Embedded metric format",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+ *
+ * <p>The line is written directly: its shape is fixed, so everything but the figures is rendered once, and a batch
+ * pays a few hundred nanoseconds for its metrics rather than a serializer's tens of microseconds.
  */
 public final class BatchMetrics {
 
-    static {
-        // EMF guesses its environment; outside Lambda (local runner, tests) it would pick the CloudWatch agent sink,
-        // whose sender thread retries a TCP connection and keeps the JVM alive. Tether's handlers always write EMF
-        // to standard output, as in Lambda.
-        EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Lambda);
-    }
+    /** The metrics, in the order of the line, with their EMF units. */
+    private static final String[][] METRICS = {
+        {"RecordsCommitted", "Count"},
+        {"RecordsFailed", "Count"},
+        {"RecordsDuplicate", "Count"},
+        {"BatchLatency", "Milliseconds"},
+        {"ConnectionNew", "Count"},
+        {"ConnectionAge", "Seconds"},
+        {"Reconnects", "Count"},
+        {"TransactionRetries", "Count"},
+    };
 
-    private final Metrics metrics;
+    private final PrintStream out;
+    private final Clock clock;
     private final DatabaseLink link;
+    private final String head;
+    private final String middle;
     private long reportedReconnects;
     private long reportedRetries;
 
+    /** Metrics of the handler named {@code handlerName} (the one dimension), on standard output. */
     public BatchMetrics(String namespace, String handlerName, DatabaseLink link) {
-        this.metrics = MetricsBuilder.builder()
-                .withNamespace(namespace)
-                .withRaiseOnEmptyMetrics(false)
-                .withDefaultDimension("handler", handlerName)
-                .build();
+        this(namespace, handlerName, link, System.out, Clock.systemUTC());
+    }
+
+    BatchMetrics(String namespace, String handlerName, DatabaseLink link, PrintStream out, Clock clock) {
         this.link = link;
+        this.out = out;
+        this.clock = clock;
+        StringBuilder definitions = new StringBuilder();
+        for (String[] metric : METRICS) {
+            definitions.append(definitions.length() > 0 ? "," : "")
+                    .append("{\"Name\":\"").append(metric[0]).append("\",\"Unit\":\"").append(metric[1]).append("\"}");
+        }
+        this.head = "{\"_aws\":{\"Timestamp\":";
+        this.middle = ",\"CloudWatchMetrics\":[{\"Namespace\":" + quoted(namespace) + ",\"Dimensions\":[[\"handler\"]],"
+                + "\"Metrics\":[" + definitions + "]}]},\"handler\":" + quoted(handlerName);
     }
 
     /** Emits one batch's figures. */
     public void record(int committed, int failed, int duplicates, double latencyMs) {
-        metrics.addMetric("RecordsCommitted", committed, MetricUnit.COUNT);
-        metrics.addMetric("RecordsFailed", failed, MetricUnit.COUNT);
-        metrics.addMetric("RecordsDuplicate", duplicates, MetricUnit.COUNT);
-        metrics.addMetric("BatchLatency", latencyMs, MetricUnit.MILLISECONDS);
-        metrics.addMetric("ConnectionNew", link.lastConnectionWasNew() ? 1 : 0, MetricUnit.COUNT);
-        metrics.addMetric("ConnectionAge", link.connectionAgeMillis() / 1000.0, MetricUnit.SECONDS);
-        metrics.addMetric("Reconnects", link.reconnects() - reportedReconnects, MetricUnit.COUNT);
-        metrics.addMetric("TransactionRetries", link.retries() - reportedRetries, MetricUnit.COUNT);
-        reportedReconnects = link.reconnects();
-        reportedRetries = link.retries();
-        metrics.flush();
+        long reconnects = link.reconnects();
+        long retries = link.retries();
+        Object[] values = {
+            committed,
+            failed,
+            duplicates,
+            latencyMs,
+            link.lastConnectionWasNew() ? 1 : 0,
+            link.connectionAgeMillis() / 1000.0,
+            reconnects - reportedReconnects,
+            retries - reportedRetries,
+        };
+        reportedReconnects = reconnects;
+        reportedRetries = retries;
+        StringBuilder line = new StringBuilder(head.length() + middle.length() + 256)
+                .append(head).append(clock.millis()).append(middle);
+        for (int i = 0; i < METRICS.length; i++) {
+            line.append(",\"").append(METRICS[i][0]).append("\":").append(values[i]);
+        }
+        out.println(line.append('}'));
+    }
+
+    private static String quoted(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 }
