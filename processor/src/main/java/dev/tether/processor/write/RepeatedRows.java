@@ -42,7 +42,36 @@ public final class RepeatedRows {
         void bind(PreparedStatement statement, int offset, T item) throws SQLException;
     }
 
-    private record Template(String one, String head, String unit, String tail) {}
+    /**
+     * Texts kept per statement and dialect, one per row count, up to this many and this long: the same text
+     * instance comes back for the same batch size, so the driver's cache of parsed statements finds it at once.
+     */
+    private static final int KEPT_TEXTS = 64;
+
+    private static final int KEPT_TEXT_MAX_CHARS = 64 * 1024;
+
+    private record Template(String one, String head, String unit, String tail, Map<Integer, String> kept) {
+
+        String stretch(int rows) {
+            if (rows == 1) {
+                return one;
+            }
+            String text = kept.get(rows);
+            if (text != null) {
+                return text;
+            }
+            StringBuilder sql = new StringBuilder(head.length() + tail.length() + unit.length() * Math.max(0, rows - 2));
+            sql.append(head);
+            for (int i = 2; i < rows; i++) {
+                sql.append(unit);
+            }
+            text = sql.append(tail).toString();
+            if (kept.size() < KEPT_TEXTS && text.length() <= KEPT_TEXT_MAX_CHARS) {
+                kept.putIfAbsent(rows, text);
+            }
+            return text;
+        }
+    }
 
     private final IntFunction<Query> withRows;
     private final int paramsPerRow;
@@ -69,17 +98,7 @@ public final class RepeatedRows {
 
     /** The statement's text for {@code rows} rows in {@code dialect}. */
     public String sql(SQLDialect dialect, int rows) {
-        Template template = templates.computeIfAbsent(dialect, this::render);
-        if (rows == 1) {
-            return template.one();
-        }
-        StringBuilder sql = new StringBuilder(template.head().length() + template.tail().length()
-                + template.unit().length() * Math.max(0, rows - 2));
-        sql.append(template.head());
-        for (int i = 2; i < rows; i++) {
-            sql.append(template.unit());
-        }
-        return sql.append(template.tail()).toString();
+        return templates.computeIfAbsent(dialect, this::render).stretch(rows);
     }
 
     private Template render(SQLDialect dialect) {
@@ -103,7 +122,7 @@ public final class RepeatedRows {
                 || count(one) * 2 != count(two)) {
             throw new IllegalStateException("statement does not repeat by rows: " + two);
         }
-        return new Template(one, head, unit, tail);
+        return new Template(one, head, unit, tail, new ConcurrentHashMap<>());
     }
 
     private static int count(String sql) {
