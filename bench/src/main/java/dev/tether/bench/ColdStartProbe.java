@@ -13,13 +13,20 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Runs in a fresh JVM on the deployable jar, as a Lambda container would: {@code orders} measures JVM start, handler
- * init and the first committed batch; {@code stream-memory} measures the peak heap of one 10,000-record stream batch.
+ * init and the first committed batch (then the median of the batches that follow, for what the options cost a warm
+ * container); {@code stream-memory} measures the peak heap of one 10,000-record stream batch.
  * Configuration comes from the environment (TETHER_*), as in Lambda.
  */
 public final class ColdStartProbe {
+
+    /** Batches of 100 run after the first, to measure the steady state that the cold-start options lead to. */
+    private static final int STEADY_BATCHES = 400;
 
     private ColdStartProbe() {}
 
@@ -38,8 +45,20 @@ public final class ColdStartProbe {
             if (!response.getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("the first batch failed");
             }
-            System.out.printf("PROBE jvmStartMs=%d initMs=%.1f firstBatchMs=%.1f%n",
-                    Duration.between(processStarted, mainEntered).toMillis(), initNanos / 1e6, batchNanos / 1e6);
+            // What the JVM options cost later: the median of the next batches of 100, as a warm container runs them.
+            List<Double> steady = new ArrayList<>();
+            for (int i = 0; i < STEADY_BATCHES; i++) {
+                SQSEvent next = LambdaEventSerializers.serializerFor(SQSEvent.class, ColdStartProbe.class.getClassLoader())
+                        .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(100, "steady" + i))
+                                .getBytes(StandardCharsets.UTF_8)));
+                long started = System.nanoTime();
+                handler.handleRequest(next, new InvocationContext("tether-bench", 60_000));
+                steady.add((System.nanoTime() - started) / 1e6);
+            }
+            Collections.sort(steady);
+            System.out.printf("PROBE jvmStartMs=%d initMs=%.1f firstBatchMs=%.1f steadyMs=%.3f%n",
+                    Duration.between(processStarted, mainEntered).toMillis(), initNanos / 1e6, batchNanos / 1e6,
+                    steady.get(steady.size() / 2));
         } else {
             CustomerStreamHandler handler = new CustomerStreamHandler();
             DynamodbEvent event = LambdaEventSerializers.serializerFor(DynamodbEvent.class,

@@ -24,10 +24,13 @@ import java.util.UUID;
 /**
  * Turns an SQS message body into an {@link OrderEvent}, strictly.
  *
- * <p>The body is read as a JSON tree and every field is checked against the contract by its JSON type: nothing is
- * coerced (a string where a number belongs is an error, not a number) and nothing is truncated (a fraction or an
- * out-of-range number where an integer belongs is an error). Unknown fields are ignored, so producers can add fields.
- * Errors name the field and what was expected, never the value: bodies may carry personal data.
+ * <p>Every field is checked against the contract by its JSON type: nothing is coerced (a string where a number
+ * belongs is an error, not a number) and nothing is truncated (a fraction or an out-of-range number where an integer
+ * belongs is an error). Unknown fields are ignored, so producers can add fields. Errors name the field and what was
+ * expected, never the value: bodies may carry personal data.
+ *
+ * <p>The rules are stated once, by the tree reading ({@link #parseTree}). The usual body is read first, several
+ * times faster, by a {@link StreamingOrderEventReader} that steps aside for anything it does not fully vouch for.
  */
 public final class OrderEventParser {
 
@@ -180,19 +183,29 @@ public final class OrderEventParser {
 
     /** A UUID written as 8-4-4-4-12 hexadecimal digits (either case). */
     static UUID uuid(String value, String path) throws InvalidEventException {
-        if (value.length() != 36) {
+        if (value.length() != 36 || value.charAt(8) != '-' || value.charAt(13) != '-' || value.charAt(18) != '-'
+                || value.charAt(23) != '-') {
             throw new InvalidEventException(path, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
         }
+        // The 32 digits, read straight into the two halves.
+        long high = 0;
+        long low = 0;
+        int digits = 0;
         for (int i = 0; i < 36; i++) {
-            char c = value.charAt(i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23
-                    ? c == '-'
-                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (!ok) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                continue;
+            }
+            int digit = Character.digit(value.charAt(i), 16);
+            if (digit < 0 || value.charAt(i) > 'f') {
                 throw new InvalidEventException(path, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
             }
+            if (digits++ < 16) {
+                high = high << 4 | digit;
+            } else {
+                low = low << 4 | digit;
+            }
         }
-        return UUID.fromString(value);
+        return new UUID(high, low);
     }
 
     /**

@@ -177,6 +177,28 @@ class OrderEventParserTest {
     }
 
     @Test
+    void readsUuidsInEitherCaseAndNothingThatOnlyLooksLikeOne() throws InvalidEventException {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 1_000; i++) {
+            UUID uuid = new UUID(random.nextLong(), random.nextLong());
+
+            assertThat(OrderEventParser.uuid(uuid.toString(), "eventId")).isEqualTo(uuid);
+            assertThat(OrderEventParser.uuid(uuid.toString().toUpperCase(java.util.Locale.ROOT), "eventId")).isEqualTo(uuid);
+        }
+        for (String notAUuid : new String[] {
+            "\uff10b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11", // a full-width digit zero
+            "+b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11",
+            "0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b1g",
+            "0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b1",
+            "0b7c3f0e-3f1a-4c43-9a436-a2f8f1f2b11",
+            "0b7c3f0e3f1a-4c43-9a43-6a2f8f1f2b11-"
+        }) {
+            assertThatThrownBy(() -> OrderEventParser.uuid(notAUuid, "eventId"))
+                    .as(notAUuid).isInstanceOf(InvalidEventException.class);
+        }
+    }
+
+    @Test
     void errorsNeverEchoTheValue() {
         String body = ORDER.replace("\"currency\": \"EUR\"", "\"currency\": \"secret-value\"");
 
