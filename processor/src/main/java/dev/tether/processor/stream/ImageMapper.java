@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.tether.processor.order.UtcTimestamps;
 import org.jooq.DataType;
 import org.jooq.EnumType;
 import org.jooq.JSON;
@@ -182,9 +183,12 @@ final class ImageMapper {
     }
 
     private static LocalDateTime dateTime(Column column, String text) throws InvalidRecordException {
-        Instant instant;
+        // The usual shape (2026-11-26T10:15:30.123Z) directly; everything else through ISO_DATE_TIME.
+        Instant instant = UtcTimestamps.parse(text);
         try {
-            instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_DATE_TIME).toInstant();
+            if (instant == null) {
+                instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_DATE_TIME).toInstant();
+            }
         } catch (DateTimeException withoutZone) {
             try {
                 instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);

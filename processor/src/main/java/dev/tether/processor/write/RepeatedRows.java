@@ -48,7 +48,7 @@ public final class RepeatedRows {
      */
     private static final int KEPT_TEXTS = 64;
 
-    private static final int KEPT_TEXT_MAX_CHARS = 64 * 1024;
+    private static final int KEPT_TEXT_MAX_CHARS = 128 * 1024;
 
     private record Template(String one, String head, String unit, String tail, Map<Integer, String> kept) {
 
