@@ -37,11 +37,15 @@ public final class BatchMetrics {
     private long reportedReconnects;
     private long reportedRetries;
 
-    /** Metrics of the handler named {@code handlerName} (the one dimension), on standard output. */
+    /**
+     * Metrics of the handler named {@code handlerName} (the one dimension), on standard output: whatever
+     * {@code System.out} is when a batch ends, so a runner that redirects it later is obeyed.
+     */
     public BatchMetrics(String namespace, String handlerName, DatabaseLink link) {
-        this(namespace, handlerName, link, System.out, Clock.systemUTC());
+        this(namespace, handlerName, link, null, Clock.systemUTC());
     }
 
+    /** {@code out} null: {@code System.out}. */
     BatchMetrics(String namespace, String handlerName, DatabaseLink link, PrintStream out, Clock clock) {
         this.link = link;
         this.out = out;
@@ -77,7 +81,7 @@ public final class BatchMetrics {
         for (int i = 0; i < METRICS.length; i++) {
             line.append(",\"").append(METRICS[i][0]).append("\":").append(values[i]);
         }
-        out.println(line.append('}'));
+        (out != null ? out : System.out).println(line.append('}'));
     }
 
     private static String quoted(String text) {
