@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class OrderEventParserTest {
 
-    private static final String ORDER = """
+    /** The contract's OrderUpserted example, as a producer might format it. */
+    static final String ORDER = """
             {"eventId": "0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11", "type": "OrderUpserted",
              "occurredAt": "2026-11-26T10:15:30.123456Z",
              "data": {"orderId": "ord-1001", "customerId": "cus-42", "status": "PLACED", "currency": "EUR",

@@ -23,12 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StreamingOrderEventReaderTest {
 
-    private static final String ORDER = """
-            {"eventId": "0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11", "type": "OrderUpserted",
-             "occurredAt": "2026-11-26T10:15:30.123456Z",
-             "data": {"orderId": "ord-1001", "customerId": "cus-42", "status": "PLACED", "currency": "EUR",
-                      "totalCents": 2599, "version": 1,
-                      "lines": [{"sku": "SKU-1", "quantity": 1, "unitPriceCents": 2599}]}}""";
+    private static final String ORDER = OrderEventParserTest.ORDER;
 
     private static final String PAYMENT = "{\"eventId\":\"5d3a0a64-2f8e-4d8b-9b1c-2f1e4c6a7b22\",\"type\":"
             + "\"PaymentCaptured\",\"occurredAt\":\"2026-11-26T10:16:02Z\",\"data\":{\"paymentId\":\"pay-9\","
