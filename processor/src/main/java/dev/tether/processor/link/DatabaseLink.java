@@ -71,9 +71,9 @@ public final class DatabaseLink implements AutoCloseable {
     private static final long MAX_LIFETIME_MS = MINUTES.toMillis(30);
 
     /** Statement texts whose parse Connector/J keeps per connection, and the longest text it keeps. */
-    private static final int PREPARED_TEXT_CACHE_ENTRIES = 64;
+    public static final int PREPARED_TEXT_CACHE_ENTRIES = 64;
 
-    private static final int PREPARED_TEXT_CACHE_MAX_CHARS = 128 * 1024;
+    public static final int PREPARED_TEXT_CACHE_MAX_CHARS = 128 * 1024;
 
     /** Full-jitter backoff between connection attempts: base and cap ("Exponential Backoff And Jitter", AWS). */
     private static final long BACKOFF_BASE_MS = 50;
@@ -129,8 +129,8 @@ public final class DatabaseLink implements AutoCloseable {
         hikari.addDataSourceProperty("useServerPrepStmts", "false");
         hikari.addDataSourceProperty("useLocalSessionState", "true");
         // Connector/J parses a client-side statement's text on every prepare (about 0.3 ms for a 1,000-row insert);
-        // cache that per connection. Statements keep one text per row count, so the cache holds each batch size
-        // Lambda sends. A 1,000-row stream upsert is 75 K characters; a text and its parse take about five bytes
+        // cache that per connection. RepeatedRows keeps one text per row count within the same bounds, so the
+        // cache holds each batch size Lambda sends. A 1,000-row stream upsert is 75 K characters; a text and its parse take about five bytes
         // per character, so the cache stays under 64 × 128 K × 5 ≈ 40 MB at worst, a few MB in practice. Longer
         // texts (chunks of many thousand rows) are parsed each time, which is small next to executing them.
         hikari.addDataSourceProperty("cachePrepStmts", "true");

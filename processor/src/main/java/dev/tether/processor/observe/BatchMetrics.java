@@ -17,6 +17,8 @@ import java.time.Clock;
  */
 public final class BatchMetrics {
 
+    private static final String HEAD = "{\"_aws\":{\"Timestamp\":";
+
     /** The metrics, in the order of the line, with their EMF units. */
     private static final String[][] METRICS = {
         {"RecordsCommitted", "Count"},
@@ -32,7 +34,6 @@ public final class BatchMetrics {
     private final PrintStream out;
     private final Clock clock;
     private final DatabaseLink link;
-    private final String head;
     private final String middle;
     private long reportedReconnects;
     private long reportedRetries;
@@ -55,7 +56,6 @@ public final class BatchMetrics {
             definitions.append(definitions.length() > 0 ? "," : "")
                     .append("{\"Name\":\"").append(metric[0]).append("\",\"Unit\":\"").append(metric[1]).append("\"}");
         }
-        this.head = "{\"_aws\":{\"Timestamp\":";
         this.middle = ",\"CloudWatchMetrics\":[{\"Namespace\":" + quoted(namespace) + ",\"Dimensions\":[[\"handler\"]],"
                 + "\"Metrics\":[" + definitions + "]}]},\"handler\":" + quoted(handlerName);
     }
@@ -76,8 +76,8 @@ public final class BatchMetrics {
         };
         reportedReconnects = reconnects;
         reportedRetries = retries;
-        StringBuilder line = new StringBuilder(head.length() + middle.length() + 256)
-                .append(head).append(clock.millis()).append(middle);
+        StringBuilder line = new StringBuilder(HEAD.length() + middle.length() + 256)
+                .append(HEAD).append(clock.millis()).append(middle);
         for (int i = 0; i < METRICS.length; i++) {
             line.append(",\"").append(METRICS[i][0]).append("\":").append(values[i]);
         }

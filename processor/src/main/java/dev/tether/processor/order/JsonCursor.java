@@ -23,6 +23,7 @@ final class JsonCursor {
     /** The text's characters: scanning an array is several times cheaper than {@code charAt} on the string. */
     private final char[] text;
     private int at;
+    private int lastHash;
 
     JsonCursor(String text) {
         this.text = text.toCharArray();
@@ -75,27 +76,13 @@ final class JsonCursor {
 
     /**
      * A field name: the one of {@code known} it spells, without copying it (the usual case), else a new string. The
-     * name's hash is computed as it is scanned, so a known name costs one comparison of hashes and one of characters.
+     * name's hash is taken as it is scanned, so a known name costs one comparison of hashes and one of characters.
      */
     String name(String[] known) throws GiveUp {
         int start = openString();
-        int hash = 0;
-        for (; at < text.length; at++) {
-            char c = text[at];
-            if (c == '"') {
-                break;
-            }
-            if (c == '\\' || c < ' ') {
-                throw GiveUp.INSTANCE;
-            }
-            hash = 31 * hash + c;
-        }
-        if (at == text.length) {
-            throw GiveUp.INSTANCE;
-        }
-        int length = at++ - start;
+        int length = closeString() - start;
         for (String name : known) {
-            if (name.hashCode() == hash && name.length() == length && spells(start, name)) {
+            if (name.hashCode() == lastHash && name.length() == length && spells(start, name)) {
                 return name;
             }
         }
@@ -117,16 +104,22 @@ final class JsonCursor {
         return at;
     }
 
-    /** Moves past the closing quote; returns where the string's characters end. */
+    /**
+     * Moves past the closing quote; returns where the string's characters end, and leaves their
+     * {@link String#hashCode} in {@link #lastHash}.
+     */
     private int closeString() throws GiveUp {
+        int hash = 0;
         for (; at < text.length; at++) {
             char c = text[at];
             if (c == '"') {
+                lastHash = hash;
                 return at++;
             }
             if (c == '\\' || c < ' ') {
                 throw GiveUp.INSTANCE;
             }
+            hash = 31 * hash + c;
         }
         throw GiveUp.INSTANCE;
     }

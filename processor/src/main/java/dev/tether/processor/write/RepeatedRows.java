@@ -1,5 +1,6 @@
 package dev.tether.processor.write;
 
+import dev.tether.processor.link.DatabaseLink;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.PreparedStatement;
@@ -43,13 +44,10 @@ public final class RepeatedRows {
     }
 
     /**
-     * Texts kept per statement and dialect, one per row count, up to this many and this long: the same text
-     * instance comes back for the same batch size, so the driver's cache of parsed statements finds it at once.
+     * A statement's parts, and the texts already stretched from them: one per row count, as many and as long as
+     * the driver keeps parses of ({@link DatabaseLink}), so the same text instance comes back for the same batch
+     * size and the driver's cache finds it at once.
      */
-    private static final int KEPT_TEXTS = 64;
-
-    private static final int KEPT_TEXT_MAX_CHARS = 128 * 1024;
-
     private record Template(String one, String head, String unit, String tail, Map<Integer, String> kept) {
 
         String stretch(int rows) {
@@ -66,7 +64,8 @@ public final class RepeatedRows {
                 sql.append(unit);
             }
             text = sql.append(tail).toString();
-            if (kept.size() < KEPT_TEXTS && text.length() <= KEPT_TEXT_MAX_CHARS) {
+            if (kept.size() < DatabaseLink.PREPARED_TEXT_CACHE_ENTRIES
+                    && text.length() <= DatabaseLink.PREPARED_TEXT_CACHE_MAX_CHARS) {
                 kept.putIfAbsent(rows, text);
             }
             return text;
