@@ -82,8 +82,8 @@ public final class Benchmarks {
             try (Connection c = DriverManager.getConnection(url, user, password)) {
                 c.createStatement().execute("SET GLOBAL innodb_flush_log_at_trx_commit = 1");
             }
-            where = "embedded, over loopback, with durable commits (innodb_flush_log_at_trx_commit = 1, the RDS and"
-                    + " Aurora default)";
+            where = "embedded, over loopback; durable commits: innodb_flush_log_at_trx_commit = 1, the RDS and Aurora"
+                    + " default";
         }
         TetherSchema.migrate(url, user, password);
         TetherConfig base = TetherConfig.of(url, user, password, dialect);
