@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -62,7 +61,7 @@ class StreamingOrderEventReaderTest {
                 ORDER.replace("\"PLACED\"", "\"placed\""),
                 PAYMENT.replace("\"currency\":\"EUR\"", "\"currency\":\"EUR\",\"version\":\"x\""),
                 PAYMENT.replace("\"eventId\":\"5d3a0a64-2f8e-4d8b-9b1c-2f1e4c6a7b22\",", ""),
-                // Escapes and numbers past 18 digits are valid, but left to Jackson.
+                // Escapes and numbers past 18 digits are valid JSON, but left to the tree.
                 PAYMENT.replace("pay-9", "pay\\u002d9"),
                 PAYMENT.replace("2599", "9223372036854775807"));
 
