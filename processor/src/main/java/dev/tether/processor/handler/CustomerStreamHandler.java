@@ -61,6 +61,7 @@ public final class CustomerStreamHandler
         long started = System.nanoTime();
         link.deadline(Deadlines.of(context));
         Result result = processor.process(records);
+        double durationMs = (System.nanoTime() - started) / 1e6;
         LOG.info(
                 "stream batch processed",
                 entry("records", records.size()),
@@ -73,9 +74,9 @@ public final class CustomerStreamHandler
                 entry("connectionAgeMs", link.connectionAgeMillis()),
                 entry("reconnects", link.reconnects()),
                 entry("retries", link.retries()),
-                entry("durationMs", (System.nanoTime() - started) / 1_000_000.0));
+                entry("durationMs", durationMs));
         int failed = result.response().getBatchItemFailures().isEmpty() ? 0 : records.size() - result.applied();
-        metrics.record(result.applied(), failed, 0, (System.nanoTime() - started) / 1e6);
+        metrics.record(result.applied(), failed, 0, durationMs);
         return result.response();
     }
 

@@ -97,6 +97,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
             Idempotency.registerLambdaContext(context);
         }
         BatchResult result = processor.process(records);
+        double durationMs = (System.nanoTime() - started) / 1e6;
         LOG.info(
                 "batch processed",
                 entry("records", records.size()),
@@ -108,8 +109,8 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
                 entry("connectionAgeMs", link.connectionAgeMillis()),
                 entry("reconnects", link.reconnects()),
                 entry("retries", link.retries()),
-                entry("durationMs", (System.nanoTime() - started) / 1_000_000.0));
-        metrics.record(result.committed(), result.failed(), result.duplicates(), (System.nanoTime() - started) / 1e6);
+                entry("durationMs", durationMs));
+        metrics.record(result.committed(), result.failed(), result.duplicates(), durationMs);
         if (result.failed() == 0) {
             // Housekeeping only after a clean batch: never spend a struggling invocation's time on it.
             sweepExpiredRecords();
