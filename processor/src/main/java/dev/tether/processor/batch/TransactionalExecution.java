@@ -4,6 +4,7 @@ import dev.tether.processor.idempotency.IdempotencyKeys.Key;
 import dev.tether.processor.idempotency.TransactionalIdempotency;
 import dev.tether.processor.idempotency.TransactionalIdempotency.Verdict;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.OnLostCommit;
 import dev.tether.processor.write.BatchWriter.GroupResult;
 import dev.tether.processor.write.IsolatingCommitter;
 import dev.tether.processor.write.IsolatingCommitter.Failure;
@@ -39,7 +40,11 @@ public final class TransactionalExecution implements OrderExecution {
 
     @Override
     public Outcome<OrderMessage> run(List<OrderMessage> messages, OrderingPolicy<OrderMessage> ordering) {
-        return new IsolatingCommitter<OrderMessage>(link, (tx, group) -> write(tx, group, ordering), ordering)
+        // With idempotency records in the transaction, a repeat after a lost COMMIT finds them and applies nothing
+        // twice; without them a payment would apply again, so a lost COMMIT is reported for redelivery instead.
+        OnLostCommit onLostCommit = idempotency == null ? OnLostCommit.REPORT : OnLostCommit.RETRY;
+        return new IsolatingCommitter<OrderMessage>(link, onLostCommit, (tx, group) -> write(tx, group, ordering),
+                        ordering)
                 .commit(messages);
     }
 

@@ -41,7 +41,7 @@ public final class CustomerStreamHandler
     public CustomerStreamHandler(TetherConfig config) {
         ReplicaTable table = ReplicaTable.resolve(config.stream());
         this.link = new DatabaseLink(config);
-        this.processor = new StreamBatchProcessor(link, table, config.maxStatementBytes());
+        this.processor = new StreamBatchProcessor(link, table);
         this.metrics = new BatchMetrics(config.metricsNamespace(), "stream", link);
         if (config.prime()) {
             HotPath.primeStream(config, table);
@@ -58,8 +58,16 @@ public final class CustomerStreamHandler
     }
 
     private StreamsEventResponse handle(List<DynamodbStreamRecord> records, Context context) {
-        long started = System.nanoTime();
         link.deadline(Deadlines.of(context));
+        try {
+            return handleWithinDeadline(records);
+        } finally {
+            link.clearDeadline();
+        }
+    }
+
+    private StreamsEventResponse handleWithinDeadline(List<DynamodbStreamRecord> records) {
+        long started = System.nanoTime();
         Result result = processor.process(records);
         double durationMs = (System.nanoTime() - started) / 1e6;
         LOG.info(

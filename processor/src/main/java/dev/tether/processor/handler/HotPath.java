@@ -70,7 +70,7 @@ final class HotPath {
     static void primeStream(TetherConfig config, ReplicaTable table) {
         long started = System.nanoTime();
         try {
-            StreamBatchProcessor.prime(table, dry(config.dialect()), config.maxStatementBytes());
+            StreamBatchProcessor.prime(table, dry(config.dialect()));
             LOG.info("hot path primed", entry("handler", "stream"), entry("durationMs", (System.nanoTime() - started) / 1e6));
         } catch (Exception e) {
             LOG.warn("priming the hot path failed", entry("reason", String.valueOf(e)));

@@ -58,7 +58,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
     public OrderEventsHandler(TetherConfig config) {
         this.link = new DatabaseLink(config);
         IdempotencySettings idempotency = config.idempotency();
-        OrderEventWriter writer = new OrderEventWriter(config.maxStatementBytes());
+        OrderEventWriter writer = new OrderEventWriter();
         OrderExecution execution = switch (idempotency.mode()) {
             case NONE -> new TransactionalExecution(link, writer, null, clock);
             case TRANSACTIONAL -> new TransactionalExecution(
@@ -91,8 +91,16 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, Context context) {
-        long started = System.nanoTime();
         link.deadline(Deadlines.of(context));
+        try {
+            return handleWithinDeadline(records, context);
+        } finally {
+            link.clearDeadline();
+        }
+    }
+
+    private SQSBatchResponse handleWithinDeadline(List<SQSEvent.SQSMessage> records, Context context) {
+        long started = System.nanoTime();
         if (powertoolsFlow) {
             Idempotency.registerLambdaContext(context);
         }
@@ -112,7 +120,8 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
                 entry("durationMs", durationMs));
         metrics.record(result.committed(), result.failed(), result.duplicates(), durationMs);
         if (result.failed() == 0) {
-            // Housekeeping only after a clean batch: never spend a struggling invocation's time on it.
+            // Housekeeping only after a clean batch, within the same deadline: never spend a struggling
+            // invocation's time on it.
             sweepExpiredRecords();
         }
         return result.response();

@@ -4,6 +4,7 @@ import static dev.tether.db.Tables.IDEMPOTENCY_RECORDS;
 import static java.util.concurrent.TimeUnit.MINUTES;
 
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.OnLostCommit;
 import java.time.Instant;
 
 /**
@@ -31,7 +32,7 @@ public final class ExpiredRecordSweeper {
             return 0;
         }
         nextSweepMillis = now.toEpochMilli() + INTERVAL_MS;
-        return link.inTransaction(tx -> tx.dsl()
+        return link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
                 .deleteFrom(IDEMPOTENCY_RECORDS)
                 .where(IDEMPOTENCY_RECORDS.EXPIRATION.lt(now.getEpochSecond()))
                 .limit(ROWS_PER_SWEEP)

@@ -2,6 +2,7 @@ package dev.tether.processor.idempotency;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.OnLostCommit;
 import dev.tether.processor.order.OrderEvent;
 import dev.tether.processor.write.OrderEventWriter;
 import java.util.List;
@@ -28,7 +29,9 @@ public class IdempotentOrderApplier {
     @Idempotent
     public String apply(@IdempotencyKey SQSMessage message, OrderEvent event) {
         ran = true;
-        link.inTransaction(tx -> {
+        // The effect alone, without a record beside it: a lost COMMIT is reported (Powertools then releases the key
+        // and the message is redelivered), never repeated on the spot.
+        link.inTransaction(OnLostCommit.REPORT, tx -> {
             writer.write(tx.dsl(), List.of(event));
             return null;
         });

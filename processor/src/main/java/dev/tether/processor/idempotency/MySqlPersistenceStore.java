@@ -4,6 +4,7 @@ import static dev.tether.db.Tables.IDEMPOTENCY_RECORDS;
 
 import dev.tether.db.tables.records.IdempotencyRecordsRecord;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.OnLostCommit;
 import java.time.Instant;
 import java.util.OptionalLong;
 import software.amazon.lambda.powertools.idempotency.exceptions.IdempotencyItemAlreadyExistsException;
@@ -14,7 +15,9 @@ import software.amazon.lambda.powertools.idempotency.persistence.DataRecord;
 /**
  * A Powertools (v1) persistence store in MySQL, on the container's link, in the table the transactional mode uses.
  * Each call is its own short transaction: Powertools' flow needs the "in progress" record visible to other
- * containers before the work starts.
+ * containers before the work starts. Each may run again after a lost COMMIT: a read, an update to the same values
+ * and a delete repeat harmlessly, and a repeated put finds its own record and reports the key taken, so the message
+ * is redelivered rather than applied twice.
  */
 public final class MySqlPersistenceStore extends BasePersistenceStore {
 
@@ -26,7 +29,7 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
 
     @Override
     public DataRecord getRecord(String idempotencyKey) throws IdempotencyItemNotFoundException {
-        IdempotencyRecordsRecord record = link.inTransaction(tx -> tx.dsl()
+        IdempotencyRecordsRecord record = link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
                 .selectFrom(IDEMPOTENCY_RECORDS)
                 .where(IDEMPOTENCY_RECORDS.ID.eq(idempotencyKey))
                 .fetchOne());
@@ -50,7 +53,7 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
      */
     @Override
     public void putRecord(DataRecord record, Instant now) throws IdempotencyItemAlreadyExistsException {
-        boolean put = link.inTransaction(tx -> {
+        boolean put = link.inTransaction(OnLostCommit.RETRY, tx -> {
             IdempotencyRecordsRecord existing = tx.dsl()
                     .selectFrom(IDEMPOTENCY_RECORDS)
                     .where(IDEMPOTENCY_RECORDS.ID.eq(record.getIdempotencyKey()))
@@ -95,7 +98,7 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
 
     @Override
     public void updateRecord(DataRecord record) {
-        link.inTransaction(tx -> tx.dsl()
+        link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
                 .update(IDEMPOTENCY_RECORDS)
                 .set(IDEMPOTENCY_RECORDS.STATUS, record.getStatus().toString())
                 .set(IDEMPOTENCY_RECORDS.EXPIRATION, record.getExpiryTimestamp())
@@ -107,7 +110,7 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
 
     @Override
     public void deleteRecord(String idempotencyKey) {
-        link.inTransaction(tx -> tx.dsl()
+        link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
                 .deleteFrom(IDEMPOTENCY_RECORDS)
                 .where(IDEMPOTENCY_RECORDS.ID.eq(idempotencyKey))
                 .execute());

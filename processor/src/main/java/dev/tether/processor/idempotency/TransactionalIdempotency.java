@@ -4,6 +4,7 @@ import static dev.tether.db.Tables.IDEMPOTENCY_RECORDS;
 import static org.jooq.impl.DSL.excluded;
 
 import dev.tether.processor.write.RepeatedRows;
+import dev.tether.processor.write.StatementBytes;
 import dev.tether.processor.idempotency.IdempotencyKeys.Key;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.jooq.impl.DSL;
 
 /**
  * Idempotency inside the batch's own transaction: the keys of a whole batch are looked up with one locking read and
- * the new ones recorded with one multi-row upsert, in the same transaction as the batch's effects. Either an
+ * the new ones recorded with one multi-row upsert (each cut under the statement budget when the batch is large), in
+ * the same transaction as the batch's effects. Either an
  * effect and its record commit together or neither does, so there is no "in progress" window to expire or to
  * clean up after a crash.
  *
@@ -71,6 +73,9 @@ public final class TransactionalIdempotency {
                 .set(IDEMPOTENCY_RECORDS.PAYLOAD_HASH, excluded(IDEMPOTENCY_RECORDS.PAYLOAD_HASH));
     }, 6);
 
+    private static final int COMPLETED_BYTES = StatementBytes.text(IdempotencyRecordStatus.COMPLETED);
+    private static final int RESPONSE_BYTES = StatementBytes.text(IdempotencyRecordStatus.APPLIED_RESPONSE);
+
     private final Duration expiry;
 
     public TransactionalIdempotency(Duration expiry) {
@@ -81,7 +86,7 @@ public final class TransactionalIdempotency {
     public List<Verdict> verdicts(DSLContext tx, List<Key> keys, Instant now) {
         Map<String, StoredRecord> stored = new HashMap<>();
         List<String> ids = keys.stream().map(Key::id).distinct().toList();
-        RECORDS_LOCK.query(tx, ids, (statement, at, id) -> statement.setString(at, id), row -> {
+        RECORDS_LOCK.query(tx, ids, (statement, at, id) -> statement.setString(at, id), StatementBytes::text, row -> {
             long inProgress = row.getLong(4);
             stored.put(row.getString(1), new StoredRecord(
                     row.getString(2), row.getLong(3), row.wasNull() ? null : inProgress, row.getString(5)));
@@ -134,6 +139,7 @@ public final class TransactionalIdempotency {
             statement.setNull(at + 3, java.sql.Types.BIGINT);
             statement.setString(at + 4, IdempotencyRecordStatus.APPLIED_RESPONSE);
             statement.setString(at + 5, key.payloadHash());
-        });
+        }, key -> StatementBytes.text(key.id()) + COMPLETED_BYTES + StatementBytes.integer(expiration)
+                + StatementBytes.NULL + RESPONSE_BYTES + StatementBytes.text(key.payloadHash()));
     }
 }

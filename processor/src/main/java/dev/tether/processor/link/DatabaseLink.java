@@ -4,46 +4,54 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariCredentialsProvider;
-import com.zaxxer.hikari.HikariDataSource;
+import com.mysql.cj.jdbc.JdbcConnection;
 import dev.tether.processor.config.CredentialSettings;
 import dev.tether.processor.config.TetherConfig;
 import dev.tether.schema.TetherSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import org.jooq.Configuration;
+import org.jooq.ConnectionProvider;
 import org.jooq.SQLDialect;
 import org.jooq.TransactionalCallable;
 import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DefaultConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The container's one database connection: a HikariCP pool of exactly one, opened at init and reused by every
- * invocation while the container lives, with a jOOQ {@link DSLContext} on it.
+ * The container's one database connection, opened at init and reused by every invocation while the container lives,
+ * with a jOOQ configuration on it. One invocation runs at a time per container, so one connection is all a container
+ * can use; more would only spend the database's connection budget ("Using database connections with Lambda", AWS).
  *
- * <p>Lambda runs one invocation at a time per container, so one connection is all a container can use; more would
- * only spend the database's connection budget. See "Using database connections with Lambda" in the AWS Lambda docs.
+ * <p>Every wait is bounded by the invocation's deadline ({@link #deadline(long)}): a connection attempt takes at most
+ * the time left (and at most {@link #CONNECT_TIMEOUT_MS}), and each statement, COMMIT included, runs with a network
+ * timeout of the time left, so an invocation answers in time whatever the database does.
  *
  * <p>What the link survives:
  * <ul>
  *   <li>a connection that died while the container was frozen (idle timeout, failover, restart, a NAT dropping the
- *       flow): HikariCP tests a connection idle for more than half a second before lending it, and a transaction
- *       that still fails on the connection itself is retried once on a new one (it never committed, so nothing
- *       is applied twice);
- *   <li>a database that refuses connections ("Too many connections" 1040, {@code max_user_connections} 1203) or is
- *       briefly down: connecting backs off with full jitter until the invocation's deadline, then gives up with
+ *       flow): a connection idle for a minute or more is pinged before use, and a transaction that fails on the
+ *       connection before its COMMIT is retried once on a new one (it never committed, so nothing applies twice);
+ *   <li>a connection lost during COMMIT, when the outcome is unknown: retried where the caller says a repeat is
+ *       harmless ({@link OnLostCommit#RETRY}), else {@link CommitOutcomeUnknownException} for redelivery;
+ *   <li>a database that refuses connections ("Too many connections" 1040, {@code max_user_connections} 1203 and
+ *       1226) or is briefly down: short attempts with full-jitter backoff until the deadline, then
  *       {@link LinkUnavailableException}, which fails the batch as a whole for redelivery;
- *   <li>a database that is down when the container starts: init does not fail; the link connects (and migrates) at
- *       the first batch;
- *   <li>a SnapStart snapshot: a CRaC resource closes the pool before the checkpoint and opens a new one after the
- *       restore, so no restored container shares a connection with another.
+ *   <li>a refused login (a rotated secret, an expired token): the login is read afresh once, at once;
+ *   <li>a database that is down when the container starts: init does not fail; the link connects (and migrates)
+ *       at the first batch;
+ *   <li>a SnapStart snapshot: a CRaC resource closes the connection before the checkpoint; a restored container
+ *       opens its own at its first batch, so no two containers share one.
  * </ul>
+ *
+ * <p>Not for concurrent use beyond one transaction at a time: its methods synchronise on the link.
  */
 public final class DatabaseLink implements AutoCloseable {
 
@@ -51,98 +59,69 @@ public final class DatabaseLink implements AutoCloseable {
         // jOOQ prints a banner and a tip on first use; neither belongs in a Lambda log.
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
-        // HikariCP pings a connection idle for more than half a second before lending it: in Lambda that is a round
-        // trip on nearly every invocation. A dead connection is already handled (the transaction fails on it and is
-        // retried once on a new one), so ping only connections idle for a minute or more.
-        if (System.getProperty("com.zaxxer.hikari.aliveBypassWindowMs") == null) {
-            System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs", String.valueOf(MINUTES.toMillis(1)));
-        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseLink.class);
 
-    /** How long one attempt to get the connection may wait, connecting included. */
-    private static final long CONNECTION_TIMEOUT_MS = SECONDS.toMillis(2);
+    /** The longest one connection attempt may take, TCP connect and handshake included. */
+    static final long CONNECT_TIMEOUT_MS = SECONDS.toMillis(2);
 
-    /** Connector/J's TCP connect timeout. */
-    private static final long CONNECT_TIMEOUT_MS = SECONDS.toMillis(2);
+    /** An attempt is not started with less time than this left: it could not finish. */
+    static final long MIN_ATTEMPT_MS = 50;
 
-    /** Retire the connection after this long, so server-side idle limits and failovers never see a stale one. */
-    private static final long MAX_LIFETIME_MS = MINUTES.toMillis(30);
+    /** Init connects and migrates within this; the Lambda init phase itself is limited to 10 seconds. */
+    static final long INIT_BUDGET_MS = SECONDS.toMillis(8);
 
-    /** Statement texts whose parse Connector/J keeps per connection, and the longest text it keeps. */
-    public static final int PREPARED_TEXT_CACHE_ENTRIES = 64;
+    /** A connection idle this long is pinged before use: the container may have been frozen past a server timeout. */
+    static final long IDLE_BEFORE_PING_MS = MINUTES.toMillis(1);
 
-    public static final int PREPARED_TEXT_CACHE_MAX_CHARS = 128 * 1024;
+    /** The connection is retired after this long, so server-side limits and failovers never meet a stale one. */
+    static final long MAX_LIFETIME_MS = MINUTES.toMillis(30);
 
     /** Full-jitter backoff between connection attempts: base and cap ("Exponential Backoff And Jitter", AWS). */
-    private static final long BACKOFF_BASE_MS = 50;
+    static final long BACKOFF_BASE_MS = 25;
 
-    private static final long BACKOFF_CAP_MS = SECONDS.toMillis(2);
+    static final long BACKOFF_CAP_MS = SECONDS.toMillis(1);
+
+    /** Kept free below {@code max_allowed_packet}: the command byte and the packet header, with room to spare. */
+    static final int PACKET_HEADROOM_BYTES = 1024;
+
+    /** Statement texts whose parse Connector/J keeps per connection, and the longest text it keeps. */
+    public static final int PREPARED_TEXT_CACHE_ENTRIES = Connector.PREPARED_TEXT_CACHE_ENTRIES;
+
+    public static final int PREPARED_TEXT_CACHE_MAX_CHARS = Connector.PREPARED_TEXT_CACHE_MAX_CHARS;
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final TetherConfig config;
-    private final HikariCredentialsProvider credentials;
-    private final ConnectionTracker connections = new ConnectionTracker();
+    private final Connector connector;
     private final Settings settings = jooqSettings();
-    private volatile SQLDialect dialect;
     private final Resource snapshotHook = new SnapshotHook();
-    private volatile HikariDataSource dataSource;
+    private SQLDialect dialect;
+    private Connection connection;
+    private Configuration configuration;
+    private long connectionId = -1;
+    private long lastTransactionConnectionId = -1;
+    private long openedAtMillis;
+    private long lastUsedMillis;
+    private boolean lastWasNew;
     private boolean migrated;
-    private long deadlineMillis = Long.MAX_VALUE;
+    private long deadlineMillis = NO_DEADLINE;
+    private long opened;
     private long reconnects;
     private long retries;
 
     public DatabaseLink(TetherConfig config) {
-        this(config, Credentials.forConfig(config));
+        this(config, Logins.forConfig(config));
     }
 
-    DatabaseLink(TetherConfig config, HikariCredentialsProvider credentials) {
+    DatabaseLink(TetherConfig config, LoginSource logins) {
         this.config = config;
-        this.credentials = credentials;
-        this.dataSource = newPool();
+        this.connector = new Connector(config.dbUrl(), logins);
         this.dialect = config.dialect() == SQLDialect.DEFAULT ? null : config.dialect();
         // The context holds resources weakly: this link keeps the strong reference.
         Core.getGlobalContext().register(snapshotHook);
         connectAtInit();
-    }
-
-    private HikariDataSource newPool() {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("tether");
-        hikari.setJdbcUrl(config.dbUrl());
-        if (credentials != null) {
-            hikari.setCredentialsProvider(credentials);
-        } else {
-            hikari.setUsername(config.dbUser());
-            hikari.setPassword(config.dbPassword());
-        }
-        hikari.setMaximumPoolSize(1);
-        hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-        hikari.setMaxLifetime(MAX_LIFETIME_MS);
-        // Never fail init because the database is unavailable: connect at the first batch instead.
-        hikari.setInitializationFailTimeout(-1);
-        // Transactions are explicit (one per batch): with auto-commit off a batch costs its statements plus COMMIT,
-        // not an extra SET autocommit round trip on each side.
-        hikari.setAutoCommit(false);
-        // Client-side binding: no server-side prepared statements (which pin an RDS Proxy connection).
-        hikari.addDataSourceProperty("useServerPrepStmts", "false");
-        hikari.addDataSourceProperty("useLocalSessionState", "true");
-        // Connector/J parses a client-side statement's text on every prepare (about 0.3 ms for a 1,000-row insert);
-        // cache that per connection. RepeatedRows keeps one text per row count within the same bounds, so the
-        // cache holds each batch size Lambda sends. A 1,000-row stream upsert is 75 K characters; a text and its parse take about five bytes
-        // per character, so the cache stays under 64 × 128 K × 5 ≈ 40 MB at worst, a few MB in practice. Longer
-        // texts (chunks of many thousand rows) are parsed each time, which is small next to executing them.
-        hikari.addDataSourceProperty("cachePrepStmts", "true");
-        hikari.addDataSourceProperty("prepStmtCacheSize", String.valueOf(PREPARED_TEXT_CACHE_ENTRIES));
-        hikari.addDataSourceProperty("prepStmtCacheSqlLimit", String.valueOf(PREPARED_TEXT_CACHE_MAX_CHARS));
-        // Not useLocalTransactionState: with it, Connector/J skips ROLLBACK when the server's in-transaction flag is
-        // off, which it is after a failed first statement even though InnoDB holds the transaction (and its
-        // metadata locks) open until the next one on this connection.
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS));
-        hikari.addDataSourceProperty("characterEncoding", "UTF-8");
-        return new HikariDataSource(hikari);
     }
 
     private static Settings jooqSettings() {
@@ -150,159 +129,299 @@ public final class DatabaseLink implements AutoCloseable {
                 .withRenderSchema(false)
                 .withRenderCatalog(false)
                 .withExecuteLogging(false)
-                // Connector/J binds on the client (no server-side prepared statements), so there is no
-                // placeholder limit to respect: never let jOOQ inline values into a large multi-row statement.
+                // Connector/J binds on the client (no server-side prepared statements), so there is no placeholder
+                // limit to respect: never let jOOQ inline values into a large multi-row statement.
                 .withInlineThreshold(Integer.MAX_VALUE);
     }
 
-    /** Opens the connection (and migrates) while Lambda initialises the container; later if the database is down. */
-    private void connectAtInit() {
-        try (Connection connection = dataSource.getConnection()) {
+    /**
+     * Opens the connection and migrates on it while Lambda initialises the container: one attempt, so that a
+     * database that is down or full delays no start; the first batch connects then, within its own deadline.
+     */
+    private synchronized void connectAtInit() {
+        deadlineMillis = System.currentTimeMillis() + INIT_BUDGET_MS;
+        try {
+            open(CONNECT_TIMEOUT_MS);
             migrateIfNeeded();
         } catch (SQLException | RuntimeException e) {
+            discard();
             if (!SqlFailures.isConnectionFailure(e)) {
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                // A migration that fails, a database that does not exist: a start that cannot work says so.
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(SqlFailures.describe(e), e);
             }
             LOG.warn("database not reachable at init; connecting at the first batch",
                     entry("reason", SqlFailures.describe(e)));
+        } finally {
+            deadlineMillis = NO_DEADLINE;
         }
     }
 
-    private void migrateIfNeeded() {
-        if (config.migrate() && !migrated) {
+    /**
+     * Sets the time by which this invocation must be done with the database (epoch milliseconds): connection
+     * attempts, backoff and every statement stop there. Call it at the start of each invocation.
+     */
+    public synchronized void deadline(long epochMillis) {
+        this.deadlineMillis = epochMillis;
+    }
+
+    /** Lifts the deadline at the end of an invocation. */
+    public synchronized void clearDeadline() {
+        this.deadlineMillis = NO_DEADLINE;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the container's connection and commits it; a lost COMMIT is
+     * {@link OnLostCommit#REPORT reported}.
+     */
+    public <T> T inTransaction(TransactionalCallable<T> work) {
+        return inTransaction(OnLostCommit.REPORT, work);
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the container's connection and commits it. A failure of the connection
+     * before COMMIT is retried once on a new connection; one during COMMIT as {@code onLostCommit} says; failing to
+     * connect is retried with backoff until the deadline, then {@link LinkUnavailableException}. Any other failure
+     * rolls back and is the caller's.
+     */
+    public synchronized <T> T inTransaction(OnLostCommit onLostCommit, TransactionalCallable<T> work) {
+        boolean retried = false;
+        while (true) {
+            ready();
+            lastWasNew = connectionId != lastTransactionConnectionId;
+            lastTransactionConnectionId = connectionId;
             try {
-                TetherSchema.migrate(dataSource);
-            } catch (RuntimeException e) {
-                throw SqlFailures.isConnectionFailure(e) ? new ConnectFailedException(e) : e;
+                T result = runOnce(work, onLostCommit);
+                lastUsedMillis = System.currentTimeMillis();
+                return result;
+            } catch (ConnectionLost lost) {
+                discard();
+                if (retried) {
+                    throw lost.failure;
+                }
+                if (timeLeft() < MIN_ATTEMPT_MS) {
+                    throw new LinkUnavailableException("the connection was lost and the invocation's deadline leaves"
+                            + " no time to retry: " + SqlFailures.describe(lost.failure), lost.failure);
+                }
+                retried = true;
+                retries++;
+                LOG.warn("connection lost in a transaction; retrying on a new connection",
+                        entry("atCommit", lost.atCommit), entry("reason", SqlFailures.describe(lost.failure)));
+            }
+        }
+    }
+
+    /** One transaction on the current connection: the work, then COMMIT; a rollback on any failure. */
+    private <T> T runOnce(TransactionalCallable<T> work, OnLostCommit onLostCommit) {
+        Connection c = connection;
+        T result;
+        try {
+            result = work.run(configuration);
+        } catch (Throwable e) {
+            rollbackQuietly(c, e);
+            if (SqlFailures.isConnectionFailure(e) && !SqlFailures.isLinkUnavailable(e)) {
+                throw new ConnectionLost(unchecked(e), false);
+            }
+            throw unchecked(e);
+        }
+        try {
+            applyDeadline(c);
+            c.commit();
+            return result;
+        } catch (SQLException e) {
+            if (!SqlFailures.isConnectionFailure(e)) {
+                rollbackQuietly(c, e);
+                throw new DataAccessException("COMMIT failed: " + SqlFailures.describe(e), e);
+            }
+            if (onLostCommit == OnLostCommit.RETRY) {
+                throw new ConnectionLost(new DataAccessException("COMMIT failed: " + SqlFailures.describe(e), e), true);
+            }
+            discard();
+            throw new CommitOutcomeUnknownException(e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c, e);
+            throw e;
+        }
+    }
+
+    /** The connection failed under a transaction that may run again; internal to {@link #inTransaction}. */
+    private static final class ConnectionLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient RuntimeException failure;
+        final boolean atCommit;
+
+        ConnectionLost(RuntimeException failure, boolean atCommit) {
+            super(null, null, false, false);
+            this.failure = failure;
+            this.atCommit = atCommit;
+        }
+    }
+
+    private static RuntimeException unchecked(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return new DataAccessException("the transaction failed: " + SqlFailures.describe(e), e);
+    }
+
+    /**
+     * A connection fit for a transaction: the current one when it is alive, else a new one, connected with backoff
+     * until the deadline; migrated first when that is still due.
+     */
+    private void ready() {
+        int attempt = 0;
+        boolean refreshedLogin = false;
+        while (true) {
+            try {
+                if (connection != null && !healthy()) {
+                    discard();
+                }
+                if (connection == null) {
+                    long left = timeLeft();
+                    if (left < MIN_ATTEMPT_MS) {
+                        throw new LinkUnavailableException("the invocation's deadline leaves no time to connect", null);
+                    }
+                    open(Math.min(CONNECT_TIMEOUT_MS, left));
+                    if (attempt > 0) {
+                        LOG.info("connected", entry("attempts", attempt + 1));
+                    }
+                }
+                migrateIfNeeded();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                discard();
+                if (e instanceof LinkUnavailableException unavailable) {
+                    throw unavailable;
+                }
+                if (!SqlFailures.isConnectionFailure(e)) {
+                    // Not the connection's fault (a migration that fails, a database that does not exist): no amount
+                    // of waiting helps, and no record of the batch is at fault either.
+                    throw new LinkUnavailableException("the database cannot serve this link: "
+                            + SqlFailures.describe(e), e);
+                }
+                if (SqlFailures.isAccessDenied(e)) {
+                    if (refreshedLogin) {
+                        throw new LinkUnavailableException("the database refused the login: "
+                                + SqlFailures.describe(e), e);
+                    }
+                    // A rotated secret, a new token, a password fixed since the last attempt: log in afresh, once.
+                    connector.refreshLogin();
+                    refreshedLogin = true;
+                    continue;
+                }
+                backOff(attempt++, e);
+            }
+        }
+    }
+
+    /** Whether the current connection can serve: open, not too old, and answering if it was idle for long. */
+    private boolean healthy() {
+        try {
+            if (connection.isClosed()) {
+                return false;
+            }
+            long now = System.currentTimeMillis();
+            if (now - openedAtMillis >= MAX_LIFETIME_MS) {
+                return false;
+            }
+            if (now - lastUsedMillis >= IDLE_BEFORE_PING_MS) {
+                applyDeadline(connection);
+                connection.unwrap(JdbcConnection.class).ping();
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void open(long timeoutMillis) throws SQLException {
+        Connection c = connector.open(timeoutMillis);
+        try {
+            long id = Connector.serverId(c);
+            int budget = (int) Math.max(PACKET_HEADROOM_BYTES,
+                    Math.min(config.maxStatementBytes(), (long) Connector.maxAllowedPacket(c) - PACKET_HEADROOM_BYTES));
+            if (dialect == null) {
+                dialect = dialectOf(c);
+            }
+            Configuration jooq = new DefaultConfiguration()
+                    .set(new DeadlineBoundConnection(c))
+                    .set(dialect)
+                    .set(settings);
+            jooq.data(StatementBudget.KEY, budget);
+            connection = c;
+            configuration = jooq;
+            connectionId = id;
+            openedAtMillis = lastUsedMillis = System.currentTimeMillis();
+            if (++opened > 1) {
+                reconnects++;
+            }
+        } catch (SQLException | RuntimeException e) {
+            Connector.closeQuietly(c, e);
+            throw e;
+        }
+    }
+
+    /**
+     * MYSQL unless the server announces itself as MariaDB (read from the handshake, no round trip): jOOQ's MYSQL
+     * upsert syntax is one MariaDB rejects.
+     */
+    private static SQLDialect dialectOf(Connection connection) throws SQLException {
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        SQLDialect resolved = version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")
+                ? SQLDialect.MARIADB
+                : SQLDialect.MYSQL;
+        LOG.info("SQL dialect chosen from the server", entry("dialect", resolved.name()));
+        return resolved;
+    }
+
+    /** Applies pending migrations on the link's own connection, once per container. */
+    private void migrateIfNeeded() throws SQLException {
+        if (migrated) {
+            return;
+        }
+        if (config.migrate()) {
+            applyDeadline(connection);
+            try {
+                TetherSchema.migrate(new OneConnectionDataSource(connection));
+            } finally {
+                // Flyway may leave a transaction (and its read view) open: the first batch must start afresh.
+                rollbackQuietly(connection, null);
             }
         }
         migrated = true;
     }
 
-    /**
-     * Sets the time by which this invocation must be done with the database (epoch milliseconds): connection
-     * attempts stop there. Call it at the start of each invocation.
-     */
-    public void deadline(long epochMillis) {
-        this.deadlineMillis = epochMillis;
+    /** Bounds the next reads on {@code c} by the time left; no bound without a deadline. */
+    private void applyDeadline(Connection c) throws SQLException {
+        if (deadlineMillis == NO_DEADLINE) {
+            c.setNetworkTimeout(Connector.ON_CALLER, 0);
+            return;
+        }
+        long left = deadlineMillis - System.currentTimeMillis();
+        if (left < 1) {
+            throw new LinkUnavailableException("the invocation's deadline has passed", null);
+        }
+        c.setNetworkTimeout(Connector.ON_CALLER, (int) Math.min(left, Integer.MAX_VALUE));
     }
 
-    /**
-     * Runs {@code work} in one transaction on the container's connection and commits it. A failure of the
-     * connection in mid-transaction is retried once on a new connection; failing to connect is retried with backoff
-     * until the deadline. Any other failure is the caller's.
-     */
-    public <T> T inTransaction(TransactionalCallable<T> work) {
-        int attempt = 0;
-        boolean retriedMidTransaction = false;
-        boolean refreshedLogin = false;
-        while (true) {
-            try {
-                if (!migrated) {
-                    migrateIfNeeded();
-                }
-                return runOnce(work);
-            } catch (RuntimeException e) {
-                if (!SqlFailures.isConnectionFailure(e)) {
-                    throw e;
-                }
-                if (isConnectFailure(e)) {
-                    if (SqlFailures.isAccessDenied(e)) {
-                        if (refreshedLogin) {
-                            throw new LinkUnavailableException("the database refused the login: "
-                                    + SqlFailures.describe(e), e);
-                        }
-                        // A rotated secret, or a password fixed since the pool last tried: log in afresh, once.
-                        if (credentials instanceof SecretCredentials secret) {
-                            secret.invalidate();
-                        }
-                        refreshedLogin = true;
-                        rebuildPool();
-                        continue;
-                    }
-                    backOff(attempt++, e);
-                    continue;
-                }
-                if (retriedMidTransaction) {
-                    throw e;
-                }
-                // The connection failed mid-transaction: the transaction never committed. Once, on a new connection.
-                retriedMidTransaction = true;
-                retries++;
-                LOG.warn("connection lost in a transaction; retrying on a new connection",
-                        entry("reason", SqlFailures.describe(e)));
-            }
-        }
+    private long timeLeft() {
+        return deadlineMillis == NO_DEADLINE ? Long.MAX_VALUE : deadlineMillis - System.currentTimeMillis();
     }
 
-    /**
-     * One transaction: the connection is taken from the pool first (a failure there is a failure to connect), then
-     * jOOQ runs the work on it and commits, or rolls back.
-     */
-    private <T> T runOnce(TransactionalCallable<T> work) {
-        Connection connection;
-        try {
-            connection = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw new ConnectFailedException(e);
+    /** Sleeps a full-jitter interval before the next attempt, or gives up when no attempt fits before the deadline. */
+    private void backOff(int attempt, Exception cause) {
+        long latest = timeLeft() - MIN_ATTEMPT_MS;
+        if (latest < 0) {
+            throw new LinkUnavailableException("database unavailable until the invocation's deadline (" + (attempt + 1)
+                    + " attempts): " + SqlFailures.describe(cause), cause);
         }
-        try (connection) {
-            if (connections.track(connection) && connections.opened() > 1) {
-                reconnects++;
-            }
-            return DSL.using(connection, dialect(connection), settings).transactionResult(work);
-        } catch (SQLException e) {
-            // Returning the connection to the pool failed; HikariCP has evicted it.
-            throw new org.jooq.exception.DataAccessException("could not return the connection: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The configured dialect; when {@code TETHER_DB_DIALECT} is unset, MYSQL unless the server announces itself as
-     * MariaDB (read from the handshake, no round trip): jOOQ's MYSQL upsert syntax is one MariaDB rejects.
-     */
-    private SQLDialect dialect(Connection connection) throws SQLException {
-        SQLDialect resolved = dialect;
-        if (resolved == null) {
-            String version = connection.getMetaData().getDatabaseProductVersion();
-            resolved = version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb")
-                    ? SQLDialect.MARIADB
-                    : SQLDialect.MYSQL;
-            dialect = resolved;
-            LOG.info("SQL dialect chosen from the server", entry("dialect", resolved.name()));
-        }
-        return resolved;
-    }
-
-    private static boolean isConnectFailure(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof ConnectFailedException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** No connection could be had from the pool: the server was not reached, or refused the login. */
-    static final class ConnectFailedException extends RuntimeException {
-
-        private static final long serialVersionUID = 1L;
-
-        ConnectFailedException(Throwable cause) {
-            super("could not connect to the database: " + SqlFailures.describe(cause), cause);
-        }
-    }
-
-    private void backOff(int attempt, RuntimeException cause) {
         long ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt, 20));
-        long sleep = ThreadLocalRandom.current().nextLong(ceiling + 1);
-        // A further attempt must fit before the deadline: the sleep, then up to one connection timeout.
-        if (System.currentTimeMillis() + sleep + CONNECTION_TIMEOUT_MS > deadlineMillis) {
-            throw new LinkUnavailableException("database unavailable until the invocation's deadline ("
-                    + (attempt + 1) + " attempts): " + SqlFailures.describe(cause), cause);
+        long sleep = Math.min(latest, ThreadLocalRandom.current().nextLong(ceiling + 1));
+        if (attempt == 0) {
+            LOG.info("database unavailable; backing off", entry("reason", SqlFailures.describe(cause)));
         }
-        LOG.info("database unavailable; backing off", entry("attempt", attempt + 1), entry("sleepMs", sleep),
-                entry("reason", SqlFailures.describe(cause)));
         try {
             Thread.sleep(sleep);
         } catch (InterruptedException e) {
@@ -311,39 +430,54 @@ public final class DatabaseLink implements AutoCloseable {
         }
     }
 
-    private synchronized void rebuildPool() {
-        HikariDataSource old = dataSource;
-        dataSource = newPool();
-        old.close();
+    private static void rollbackQuietly(Connection c, Throwable failure) {
+        try {
+            if (!c.isClosed()) {
+                c.rollback();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
-    /** How many physical connections have served this link's transactions (one, while nothing went wrong). */
-    public long connectionsOpened() {
-        return connections.opened();
+    /** Closes the current connection, if any; the next transaction opens a new one. */
+    private void discard() {
+        if (connection != null) {
+            Connector.closeQuietly(connection, null);
+            connection = null;
+            configuration = null;
+        }
+    }
+
+    /** How many physical connections this link has opened (one, while nothing went wrong). */
+    public synchronized long connectionsOpened() {
+        return opened;
     }
 
     /** Whether the last transaction ran on a connection that the one before it did not use. */
-    public boolean lastConnectionWasNew() {
-        return connections.lastWasNew();
+    public synchronized boolean lastConnectionWasNew() {
+        return lastWasNew;
     }
 
     /** The server's id of the connection the last transaction used ({@code CONNECTION_ID()}), -1 before any. */
-    public long connectionId() {
-        return connections.currentConnectionId();
+    public synchronized long connectionId() {
+        return lastTransactionConnectionId;
     }
 
     /** How long the current connection has served, in milliseconds. */
-    public long connectionAgeMillis() {
-        return connections.connectionAgeMillis();
+    public synchronized long connectionAgeMillis() {
+        return connection == null ? 0 : System.currentTimeMillis() - openedAtMillis;
     }
 
     /** Connections opened after the first one, since init. */
-    public long reconnects() {
+    public synchronized long reconnects() {
         return reconnects;
     }
 
     /** Transactions retried after losing their connection, since init. */
-    public long retries() {
+    public synchronized long retries() {
         return retries;
     }
 
@@ -353,39 +487,64 @@ public final class DatabaseLink implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        dataSource.close();
+    public synchronized void close() {
+        discard();
     }
 
     /**
-     * Closes the pool before a snapshot and opens a new one after each restore: a connection in a snapshot would be
-     * shared by every container restored from it (AWS: "Handling uniqueness with Lambda SnapStart").
+     * Lends the connection to jOOQ for one statement at a time, each with a network timeout of the time left: a
+     * statement that would run past the deadline (a lock wait, a slow server) fails on time instead.
+     */
+    private final class DeadlineBoundConnection implements ConnectionProvider {
+        private final Connection connection;
+
+        DeadlineBoundConnection(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public Connection acquire() {
+            try {
+                applyDeadline(connection);
+            } catch (SQLException e) {
+                throw new DataAccessException("could not bound the statement by the deadline", e);
+            }
+            return connection;
+        }
+
+        @Override
+        public void release(Connection released) {}
+    }
+
+    /**
+     * Closes the connection before a snapshot: a connection in a snapshot would be shared by every container
+     * restored from it (AWS: "Handling uniqueness with Lambda SnapStart"). A restored container connects at its
+     * first batch.
      */
     private final class SnapshotHook implements Resource {
         @Override
         public void beforeCheckpoint(Context<? extends Resource> context) {
-            dataSource.close();
+            close();
         }
 
         @Override
-        public void afterRestore(Context<? extends Resource> context) {
-            dataSource = newPool();
-        }
+        public void afterRestore(Context<? extends Resource> context) {}
     }
 
-    /** The credentials provider a configuration asks for: none (static password), a secret, or IAM tokens. */
-    static final class Credentials {
-        private Credentials() {}
+    /** The login source a configuration asks for: the password, a secret, or IAM tokens. */
+    static final class Logins {
+        private Logins() {}
 
-        static HikariCredentialsProvider forConfig(TetherConfig config) {
+        static LoginSource forConfig(TetherConfig config) {
             CredentialSettings settings = config.credentials();
             if (settings.secretArn() != null) {
                 return new SecretCredentials(AwsCredentialSources.secret(settings));
             }
             if (settings.iamAuth()) {
-                return new IamTokenCredentials(config.dbUser(), AwsCredentialSources.iamToken(config), System::currentTimeMillis);
+                return new IamTokenCredentials(
+                        config.dbUser(), AwsCredentialSources.iamToken(config), System::currentTimeMillis);
             }
-            return null;
+            return LoginSource.fixed(config.dbUser(), config.dbPassword());
         }
     }
 }

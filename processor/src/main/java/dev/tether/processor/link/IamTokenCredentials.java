@@ -2,8 +2,6 @@ package dev.tether.processor.link;
 
 import static java.util.concurrent.TimeUnit.MINUTES;
 
-import com.zaxxer.hikari.HikariCredentialsProvider;
-import com.zaxxer.hikari.util.Credentials;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -12,7 +10,7 @@ import java.util.function.Supplier;
  * reused for 10 minutes, so a connection is never opened with one about to expire; an open connection stays open
  * after its token expires (RDS checks the token at login only).
  */
-final class IamTokenCredentials implements HikariCredentialsProvider {
+final class IamTokenCredentials implements LoginSource {
 
     /** How long a token is reused: well inside its 15-minute validity. */
     static final long TOKEN_REUSE_MS = MINUTES.toMillis(10);
@@ -30,12 +28,18 @@ final class IamTokenCredentials implements HikariCredentialsProvider {
     }
 
     @Override
-    public synchronized Credentials getCredentials() {
+    public synchronized Login login() {
         long now = clock.getAsLong();
         if (token == null || now - tokenCreatedAt >= TOKEN_REUSE_MS) {
             token = tokenGenerator.get();
             tokenCreatedAt = now;
         }
-        return Credentials.of(user, token);
+        return new Login(user, token);
+    }
+
+    /** Signs a new token for the next connection: the database refused the last one. */
+    @Override
+    public synchronized void refresh() {
+        token = null;
     }
 }

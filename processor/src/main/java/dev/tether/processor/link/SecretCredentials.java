@@ -2,21 +2,19 @@ package dev.tether.processor.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.zaxxer.hikari.HikariCredentialsProvider;
-import com.zaxxer.hikari.util.Credentials;
 import java.util.function.Supplier;
 
 /**
  * Database credentials from a secret in the RDS format ({@code {"username": ..., "password": ...}}), read once and
- * cached; {@link #invalidate()} after an authentication failure makes the next connection read the secret again,
+ * cached; {@link #refresh()} after an authentication failure makes the next connection read the secret again,
  * so a rotated password is picked up without a restart.
  */
-final class SecretCredentials implements HikariCredentialsProvider {
+final class SecretCredentials implements LoginSource {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Supplier<String> secretSource;
-    private Credentials cached;
+    private Login cached;
 
     /** {@code secretSource} returns the secret's JSON text (Secrets Manager's GetSecretValue in production). */
     SecretCredentials(Supplier<String> secretSource) {
@@ -24,7 +22,7 @@ final class SecretCredentials implements HikariCredentialsProvider {
     }
 
     @Override
-    public synchronized Credentials getCredentials() {
+    public synchronized Login login() {
         if (cached == null) {
             cached = parse(secretSource.get());
         }
@@ -32,11 +30,12 @@ final class SecretCredentials implements HikariCredentialsProvider {
     }
 
     /** Forgets the cached secret. */
-    synchronized void invalidate() {
+    @Override
+    public synchronized void refresh() {
         cached = null;
     }
 
-    private static Credentials parse(String secret) {
+    private static Login parse(String secret) {
         try {
             JsonNode json = JSON.readTree(secret);
             JsonNode user = json.get("username");
@@ -45,7 +44,7 @@ final class SecretCredentials implements HikariCredentialsProvider {
                 throw new IllegalStateException("the database secret must be JSON with string fields 'username' and"
                         + " 'password' (the RDS secret format)");
             }
-            return Credentials.of(user.textValue(), password.textValue());
+            return new Login(user.textValue(), password.textValue());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the database secret is not JSON (the RDS secret format is expected)");
         }

@@ -20,10 +20,14 @@ public final class SqlFailures {
 
     private SqlFailures() {}
 
-    /** True when {@code failure} (or any of its causes) says the connection failed, not the statement. */
+    /**
+     * True when {@code failure} (or any of its causes) says the connection failed, not the statement: the link could
+     * not be had in time ({@link LinkUnavailableException}), or the driver reports a failure of the session.
+     */
     public static boolean isConnectionFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException
+            if (t instanceof LinkUnavailableException
+                    || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException) {
                 return true;
@@ -36,6 +40,16 @@ public final class SqlFailures {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code failure} (or any of its causes) is the link giving up: no connection in the time left. */
+    public static boolean isLinkUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof LinkUnavailableException) {
+                return true;
             }
         }
         return false;

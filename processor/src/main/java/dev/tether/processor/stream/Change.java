@@ -1,5 +1,6 @@
 package dev.tether.processor.stream;
 
+import dev.tether.processor.write.StatementBytes;
 import java.math.BigInteger;
 
 /**
@@ -13,11 +14,11 @@ import java.math.BigInteger;
  */
 record Change(String sequenceNumber, BigInteger sequence, Object key, boolean removed, Object[] values) {
 
-    /** A generous estimate of the bytes this row adds to a multi-row statement. */
-    int estimatedBytes() {
-        int bytes = 64 + String.valueOf(key).length() * 4;
+    /** The bytes this row's values take in the upsert: key, data columns, deleted and sequence. */
+    int bytes() {
+        int bytes = StatementBytes.of(key) + StatementBytes.BOOLEAN + sequence.toString().length();
         for (Object value : values) {
-            bytes += value == null ? 5 : value instanceof byte[] b ? b.length * 2 + 4 : value.toString().length() * 4 + 4;
+            bytes += StatementBytes.of(value);
         }
         return bytes;
     }

@@ -3,7 +3,6 @@ package dev.tether.processor.stream;
 import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.when;
 
-import dev.tether.processor.write.Chunks;
 import dev.tether.processor.write.RepeatedRows;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +15,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 
 /**
- * Writes stream changes with one multi-row upsert (more only past the byte budget), each row guarded by its
+ * Writes stream changes with one multi-row upsert (more only past the statement budget), each row guarded by its
  * sequence number: a change takes effect only if its sequence number is greater than the row's, so duplicates,
  * replays and reordering cannot move a row backwards. Of several changes to one key in a group, only the latest
  * is sent.
@@ -24,14 +23,12 @@ import org.jooq.Field;
 final class ReplicaWriter {
 
     private final ReplicaTable table;
-    private final int maxStatementBytes;
     private final List<Field<?>> fields;
     private final int[] nullTypes;
     private final RepeatedRows upsert;
 
-    ReplicaWriter(ReplicaTable table, int maxStatementBytes) {
+    ReplicaWriter(ReplicaTable table) {
         this.table = table;
-        this.maxStatementBytes = maxStatementBytes;
         List<Field<?>> all = new ArrayList<>();
         all.add(table.key().field());
         table.data().forEach(c -> all.add(c.field()));
@@ -51,9 +48,7 @@ final class ReplicaWriter {
         for (Change change : changes) {
             latest.merge(change.key(), change, (a, b) -> b.sequence().compareTo(a.sequence()) > 0 ? b : a);
         }
-        for (List<Change> chunk : Chunks.bySize(List.copyOf(latest.values()), Change::estimatedBytes, maxStatementBytes)) {
-            upsert.execute(tx, chunk, this::bind);
-        }
+        upsert.execute(tx, List.copyOf(latest.values()), this::bind, Change::bytes);
     }
 
     /** Key, data columns, deleted, sequence: the order of {@link #fields}. */

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.OnLostCommit;
 import dev.tether.processor.link.SqlFailures;
 import dev.tether.processor.write.BatchWriter.GroupResult;
 import dev.tether.processor.write.IsolatingCommitter;
@@ -36,11 +37,14 @@ public final class StreamBatchProcessor {
     private final ImageMapper mapper;
     private final IsolatingCommitter<Change> committer;
 
-    public StreamBatchProcessor(DatabaseLink link, ReplicaTable table, int maxStatementBytes) {
+    public StreamBatchProcessor(DatabaseLink link, ReplicaTable table) {
         this.mapper = new ImageMapper(table);
-        ReplicaWriter writer = new ReplicaWriter(table, maxStatementBytes);
+        ReplicaWriter writer = new ReplicaWriter(table);
+        // A repeat after a lost COMMIT is harmless: the sequence guard leaves rows that already took a change as
+        // they are.
         this.committer = new IsolatingCommitter<>(
                 link,
+                OnLostCommit.RETRY,
                 (tx, changes) -> {
                     writer.write(tx, changes);
                     return GroupResult.allWritten();
@@ -52,13 +56,13 @@ public final class StreamBatchProcessor {
      * Maps a sample image and renders the upsert on {@code dry} (a context that executes nothing), so that init
      * loads and compiles the hot path.
      */
-    public static void prime(ReplicaTable table, org.jooq.DSLContext dry, int maxStatementBytes)
+    public static void prime(ReplicaTable table, org.jooq.DSLContext dry)
             throws InvalidRecordException {
         ImageMapper mapper = new ImageMapper(table);
         var image = java.util.Map.of(table.key().attribute(),
                 new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS("prime"));
         Object key = mapper.key(image);
-        new ReplicaWriter(table, maxStatementBytes)
+        new ReplicaWriter(table)
                 .write(dry, List.of(new Change("1", BigInteger.ONE, key, false, mapper.values(image))));
     }
 
@@ -72,10 +76,14 @@ public final class StreamBatchProcessor {
         for (DynamodbStreamRecord record : records) {
             try {
                 changes.add(change(record));
-            } catch (InvalidRecordException e) {
+            } catch (InvalidRecordException | RuntimeException e) {
+                // A record that cannot be read, whatever its fault, is the checkpoint: never an exception out of the
+                // handler, which would make Lambda retry the whole batch.
                 checkpoint = sequenceNumberOf(record);
                 LOG.error("stream record cannot be applied", entry("eventID", record.getEventID()),
-                        entry("sequenceNumber", checkpoint), entry("reason", e.getMessage()));
+                        entry("sequenceNumber", checkpoint), entry("reason", e instanceof InvalidRecordException
+                                ? e.getMessage()
+                                : "the record could not be read (" + e.getClass().getSimpleName() + ")"));
                 break;
             }
         }
@@ -119,7 +127,13 @@ public final class StreamBatchProcessor {
         return new Change(sequenceNumber, sequence, key, false, mapper.values(stream.getNewImage()));
     }
 
+    /**
+     * The identifier to report for a record that stops the batch: its sequence number; without one, an empty
+     * identifier, which Lambda treats as a failure of the whole batch (retried from its start, where the sequence
+     * guard makes the records already applied harmless) rather than a success that would skip the record.
+     */
     private static String sequenceNumberOf(DynamodbStreamRecord record) {
-        return record.getDynamodb() == null ? record.getEventID() : record.getDynamodb().getSequenceNumber();
+        String sequenceNumber = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+        return sequenceNumber == null ? "" : sequenceNumber;
     }
 }

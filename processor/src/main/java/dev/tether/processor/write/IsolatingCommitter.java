@@ -1,6 +1,7 @@
 package dev.tether.processor.write;
 
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.OnLostCommit;
 import dev.tether.processor.link.SqlFailures;
 import dev.tether.processor.write.BatchWriter.GroupResult;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.Set;
  * FIFO queue the later items of its group are reported without being applied.
  *
  * <p>A deadlock (MySQL error 1213) rolls back a whole transaction through no fault of its items: the group is
- * retried as it is, a few times, before it is split. A failure of the connection itself fails the group it hit
- * without splitting: no smaller group would fare better on a dead connection.
+ * retried as it is, a few times, before it is split. A failure of the connection itself (no connection in the time
+ * left, a COMMIT whose outcome is unknown) fails the group it hit without splitting: no smaller group would fare
+ * better, and a repeat of an unknown COMMIT could apply it twice.
  *
  * <p>An item ends in exactly one of {@link Outcome#committed()} and {@link Outcome#failed()}.
  */
@@ -27,11 +29,18 @@ public final class IsolatingCommitter<T> {
     private static final int DEADLOCK_ATTEMPTS = 3;
 
     private final DatabaseLink link;
+    private final OnLostCommit onLostCommit;
     private final BatchWriter<T> writer;
     private final OrderingPolicy<T> ordering;
 
-    public IsolatingCommitter(DatabaseLink link, BatchWriter<T> writer, OrderingPolicy<T> ordering) {
+    /**
+     * A committer whose transactions the link retries after a lost COMMIT only when {@code onLostCommit} says the
+     * writer's own statements make a repeat harmless.
+     */
+    public IsolatingCommitter(
+            DatabaseLink link, OnLostCommit onLostCommit, BatchWriter<T> writer, OrderingPolicy<T> ordering) {
         this.link = link;
+        this.onLostCommit = onLostCommit;
         this.writer = writer;
         this.ordering = ordering;
     }
@@ -67,7 +76,7 @@ public final class IsolatingCommitter<T> {
             for (int attempt = 1; ; attempt++) {
                 try {
                     transactions++;
-                    GroupResult<T> result = link.inTransaction(tx -> writer.write(tx.dsl(), group));
+                    GroupResult<T> result = link.inTransaction(onLostCommit, tx -> writer.write(tx.dsl(), group));
                     Set<T> rejected = Collections.newSetFromMap(new IdentityHashMap<>());
                     for (Failure<T> failure : result.rejected()) {
                         rejected.add(failure.item());

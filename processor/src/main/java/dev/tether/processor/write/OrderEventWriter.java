@@ -27,7 +27,8 @@ import org.jooq.impl.DSL;
 /**
  * Applies order events with multi-row statements: however many events a group holds, it costs one locking read,
  * one upsert and one replace of lines for the orders, and one upsert for the balances (more only when a statement
- * would outgrow the byte budget). Statements are rendered by jOOQ once per container ({@link RepeatedRows}).
+ * would outgrow the transaction's byte budget). Statements are rendered by jOOQ once per container
+ * ({@link RepeatedRows}).
  *
  * <ul>
  *   <li>{@code OrderUpserted} applies only when its {@code version} is greater than the stored one; of several for
@@ -39,9 +40,6 @@ import org.jooq.impl.DSL;
  * order.
  */
 public final class OrderEventWriter {
-
-    /** Fixed bytes of a row besides its text: numbers, a timestamp, quotes and separators. */
-    private static final int ROW_OVERHEAD_BYTES = 96;
 
     private static final RepeatedRows ORDERS_LOCK = new RepeatedRows(
             n -> DSL.select(ORDERS.ORDER_ID, ORDERS.VERSION)
@@ -94,12 +92,6 @@ public final class OrderEventWriter {
                         CUSTOMER_BALANCES.BALANCE_CENTS.plus(excluded(CUSTOMER_BALANCES.BALANCE_CENTS)));
     }, 3);
 
-    private final int maxStatementBytes;
-
-    public OrderEventWriter(int maxStatementBytes) {
-        this.maxStatementBytes = maxStatementBytes;
-    }
-
     /** Applies {@code events} through {@code tx}, which the caller commits. */
     public void write(DSLContext tx, List<OrderEvent> events) {
         Map<String, OrderUpserted> latestOrders = new TreeMap<>();
@@ -124,10 +116,8 @@ public final class OrderEventWriter {
         // Lock the stored rows (and, under REPEATABLE READ, the gaps of absent ones) and learn their versions, so
         // that only the winners' lines are replaced.
         Map<String, Long> storedVersions = new HashMap<>();
-        for (List<OrderUpserted> chunk : Chunks.bySize(orders, o -> Chunks.textBytes(o.orderId()), maxStatementBytes)) {
-            ORDERS_LOCK.query(tx, chunk, (statement, at, o) -> statement.setString(at, o.orderId()),
-                    row -> storedVersions.put(row.getString(1), row.getLong(2)));
-        }
+        ORDERS_LOCK.query(tx, orders, (statement, at, o) -> statement.setString(at, o.orderId()),
+                o -> StatementBytes.text(o.orderId()), row -> storedVersions.put(row.getString(1), row.getLong(2)));
         List<OrderUpserted> winners = orders.stream()
                 .filter(o -> {
                     Long stored = storedVersions.get(o.orderId());
@@ -137,21 +127,17 @@ public final class OrderEventWriter {
         if (winners.isEmpty()) {
             return;
         }
-        for (List<OrderUpserted> chunk : Chunks.bySize(winners, OrderEventWriter::orderBytes, maxStatementBytes)) {
-            ORDERS_UPSERT.execute(tx, chunk, (statement, at, o) -> {
-                statement.setString(at, o.orderId());
-                statement.setString(at + 1, o.customerId());
-                statement.setString(at + 2, o.status().name());
-                statement.setString(at + 3, o.currency());
-                statement.setLong(at + 4, o.totalCents());
-                statement.setLong(at + 5, o.version());
-                statement.setObject(at + 6, LocalDateTime.ofInstant(o.occurredAt(), ZoneOffset.UTC));
-            });
-        }
-        for (List<OrderUpserted> chunk :
-                Chunks.bySize(winners, o -> Chunks.textBytes(o.orderId()), maxStatementBytes)) {
-            LINES_DELETE.execute(tx, chunk, (statement, at, o) -> statement.setString(at, o.orderId()));
-        }
+        ORDERS_UPSERT.execute(tx, winners, (statement, at, o) -> {
+            statement.setString(at, o.orderId());
+            statement.setString(at + 1, o.customerId());
+            statement.setString(at + 2, o.status().name());
+            statement.setString(at + 3, o.currency());
+            statement.setLong(at + 4, o.totalCents());
+            statement.setLong(at + 5, o.version());
+            statement.setObject(at + 6, LocalDateTime.ofInstant(o.occurredAt(), ZoneOffset.UTC));
+        }, OrderEventWriter::orderBytes);
+        LINES_DELETE.execute(tx, winners, (statement, at, o) -> statement.setString(at, o.orderId()),
+                o -> StatementBytes.text(o.orderId()));
         List<LineRow> lines = new ArrayList<>();
         for (OrderUpserted order : winners) {
             List<OrderLine> orderLines = order.lines();
@@ -159,21 +145,20 @@ public final class OrderEventWriter {
                 lines.add(new LineRow(order.orderId(), i + 1, orderLines.get(i)));
             }
         }
-        for (List<LineRow> chunk : Chunks.bySize(lines, LineRow::estimatedBytes, maxStatementBytes)) {
-            LINES_INSERT.execute(tx, chunk, (statement, at, line) -> {
-                statement.setString(at, line.orderId());
-                statement.setInt(at + 1, line.lineNo());
-                statement.setString(at + 2, line.line().sku());
-                statement.setInt(at + 3, line.line().quantity());
-                statement.setLong(at + 4, line.line().unitPriceCents());
-            });
-        }
+        LINES_INSERT.execute(tx, lines, (statement, at, line) -> {
+            statement.setString(at, line.orderId());
+            statement.setInt(at + 1, line.lineNo());
+            statement.setString(at + 2, line.line().sku());
+            statement.setInt(at + 3, line.line().quantity());
+            statement.setLong(at + 4, line.line().unitPriceCents());
+        }, LineRow::bytes);
     }
 
     /** One row of {@code order_lines}; lines are numbered from 1 in the order the event lists them. */
     private record LineRow(String orderId, int lineNo, OrderLine line) {
-        int estimatedBytes() {
-            return ROW_OVERHEAD_BYTES + Chunks.textBytes(orderId) + Chunks.textBytes(line.sku());
+        int bytes() {
+            return StatementBytes.text(orderId) + StatementBytes.integer(lineNo) + StatementBytes.text(line.sku())
+                    + StatementBytes.integer(line.quantity()) + StatementBytes.integer(line.unitPriceCents());
         }
     }
 
@@ -182,19 +167,18 @@ public final class OrderEventWriter {
     }
 
     private void writeBalances(DSLContext tx, List<PaymentCaptured> payments) {
-        for (List<PaymentCaptured> chunk : Chunks.bySize(
-                payments,
-                p -> ROW_OVERHEAD_BYTES + Chunks.textBytes(p.customerId()),
-                maxStatementBytes)) {
-            BALANCES_UPSERT.execute(tx, chunk, (statement, at, p) -> {
-                statement.setString(at, p.customerId());
-                statement.setString(at + 1, p.currency());
-                statement.setLong(at + 2, p.amountCents());
-            });
-        }
+        BALANCES_UPSERT.execute(tx, payments, (statement, at, p) -> {
+            statement.setString(at, p.customerId());
+            statement.setString(at + 1, p.currency());
+            statement.setLong(at + 2, p.amountCents());
+        }, p -> StatementBytes.text(p.customerId()) + StatementBytes.text(p.currency())
+                + StatementBytes.integer(p.amountCents()));
     }
 
     private static int orderBytes(OrderUpserted order) {
-        return ROW_OVERHEAD_BYTES + Chunks.textBytes(order.orderId()) + Chunks.textBytes(order.customerId());
+        return StatementBytes.text(order.orderId()) + StatementBytes.text(order.customerId())
+                + StatementBytes.text(order.status().name()) + StatementBytes.text(order.currency())
+                + StatementBytes.integer(order.totalCents()) + StatementBytes.integer(order.version())
+                + StatementBytes.DATE_TIME;
     }
 }

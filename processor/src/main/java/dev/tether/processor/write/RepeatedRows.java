@@ -1,12 +1,15 @@
 package dev.tether.processor.write;
 
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.link.StatementBudget;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,11 @@ import org.jooq.impl.DSL;
  *
  * <p>The repeated part is found by rendering the statement for two and for three rows: what the three-row text has
  * in addition is one repetition. The derivation is checked, and a statement it does not fit is refused at once.
+ *
+ * <p>However many items a call is given, every statement it sends stays under the transaction's
+ * {@link StatementBudget} (the server's {@code max_allowed_packet} at most): the items are cut into as few
+ * consecutive runs as fit, counting the statement's own text and each item's bound values ({@link StatementBytes}),
+ * and all of them run in the caller's transaction. An item too large for the budget on its own is sent alone.
  */
 public final class RepeatedRows {
 
@@ -43,12 +51,20 @@ public final class RepeatedRows {
         void bind(PreparedStatement statement, int offset, T item) throws SQLException;
     }
 
+    /** The bytes one item's bound values take in the statement's text ({@link StatementBytes}). */
+    @FunctionalInterface
+    public interface RowBytes<T> {
+        int of(T item);
+    }
+
     /**
      * A statement's parts, and the texts already stretched from them: one per row count, as many and as long as
      * the driver keeps parses of ({@link DatabaseLink}), so the same text instance comes back for the same batch
-     * size and the driver's cache finds it at once.
+     * size and the driver's cache finds it at once. {@code fixedBytes} and {@code rowBytes} are the UTF-8 bytes of
+     * the text around the rows and of one row's text, placeholders left out (the values take their place).
      */
-    private record Template(String one, String head, String unit, String tail, Map<Integer, String> kept) {
+    private record Template(
+            String one, String head, String unit, String tail, int fixedBytes, int rowBytes, Map<Integer, String> kept) {
 
         String stretch(int rows) {
             if (rows == 1) {
@@ -97,7 +113,40 @@ public final class RepeatedRows {
 
     /** The statement's text for {@code rows} rows in {@code dialect}. */
     public String sql(SQLDialect dialect, int rows) {
-        return templates.computeIfAbsent(dialect, this::render).stretch(rows);
+        return template(dialect).stretch(rows);
+    }
+
+    private Template template(SQLDialect dialect) {
+        return templates.computeIfAbsent(dialect, this::render);
+    }
+
+    /**
+     * {@code items} cut into consecutive runs whose statements, text and values, fit {@code budgetBytes} each; an
+     * item that does not fit on its own is a run of its own.
+     */
+    public <T> List<List<T>> chunks(SQLDialect dialect, List<T> items, RowBytes<T> bytes, int budgetBytes) {
+        Template template = template(dialect);
+        List<List<T>> chunks = new ArrayList<>();
+        int start = 0;
+        long size = template.fixedBytes();
+        for (int i = 0; i < items.size(); i++) {
+            long row = template.rowBytes() + bytes.of(items.get(i));
+            if (i > start && size + row > budgetBytes) {
+                chunks.add(items.subList(start, i));
+                start = i;
+                size = template.fixedBytes();
+            }
+            size += row;
+        }
+        if (start < items.size()) {
+            chunks.add(items.subList(start, items.size()));
+        }
+        return chunks;
+    }
+
+    /** What {@link #chunks} gives for {@code items} under {@code tx}'s own budget. */
+    private <T> List<List<T>> chunks(DSLContext tx, List<T> items, RowBytes<T> bytes) {
+        return chunks(tx.dialect(), items, bytes, StatementBudget.of(tx.configuration()));
     }
 
     private Template render(SQLDialect dialect) {
@@ -121,7 +170,13 @@ public final class RepeatedRows {
                 || count(one) * 2 != count(two)) {
             throw new IllegalStateException("statement does not repeat by rows: " + two);
         }
-        return new Template(one, head, unit, tail, new ConcurrentHashMap<>());
+        int unitBytes = utf8Length(unit);
+        return new Template(one, head, unit, tail, utf8Length(two) - 2 * unitBytes, unitBytes - paramsPerRow,
+                new ConcurrentHashMap<>());
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static int count(String sql) {
@@ -134,30 +189,42 @@ public final class RepeatedRows {
         return count;
     }
 
-    /** Executes the statement for {@code items} on the transaction's connection; returns the update count. */
-    public <T> int execute(DSLContext tx, List<T> items, RowBinder<T> binder) {
-        return tx.connectionResult(connection -> {
-            try (PreparedStatement statement = prepare(connection, tx.dialect(), items, binder)) {
-                return statement.executeUpdate();
-            } catch (SQLException e) {
-                throw new DataAccessException("SQL [" + describe(items.size()) + "]; " + e.getMessage(), e);
-            }
-        });
+    /**
+     * Executes the statement for {@code items} on the transaction's connection, in as few statements as fit the
+     * budget; returns the update count. Nothing is sent for no items.
+     */
+    public <T> int execute(DSLContext tx, List<T> items, RowBinder<T> binder, RowBytes<T> bytes) {
+        int updated = 0;
+        for (List<T> chunk : chunks(tx, items, bytes)) {
+            updated += tx.connectionResult(connection -> {
+                try (PreparedStatement statement = prepare(connection, tx.dialect(), chunk, binder)) {
+                    return statement.executeUpdate();
+                } catch (SQLException e) {
+                    throw new DataAccessException("SQL [" + describe(chunk.size()) + "]; " + e.getMessage(), e);
+                }
+            });
+        }
+        return updated;
     }
 
-    /** Runs the statement (a query) for {@code items} and hands each result row to {@code rows}. */
-    public <T> void query(DSLContext tx, List<T> items, RowBinder<T> binder, ResultRows rows) {
-        tx.connection(connection -> {
-            try (PreparedStatement statement = prepare(connection, tx.dialect(), items, binder)) {
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        rows.accept(result);
+    /**
+     * Runs the statement (a query) for {@code items}, in as few statements as fit the budget, and hands each result
+     * row to {@code rows}.
+     */
+    public <T> void query(DSLContext tx, List<T> items, RowBinder<T> binder, RowBytes<T> bytes, ResultRows rows) {
+        for (List<T> chunk : chunks(tx, items, bytes)) {
+            tx.connection(connection -> {
+                try (PreparedStatement statement = prepare(connection, tx.dialect(), chunk, binder)) {
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            rows.accept(result);
+                        }
                     }
+                } catch (SQLException e) {
+                    throw new DataAccessException("SQL [" + describe(chunk.size()) + "]; " + e.getMessage(), e);
                 }
-            } catch (SQLException e) {
-                throw new DataAccessException("SQL [" + describe(items.size()) + "]; " + e.getMessage(), e);
-            }
-        });
+            });
+        }
     }
 
     /** Reads one result row. */

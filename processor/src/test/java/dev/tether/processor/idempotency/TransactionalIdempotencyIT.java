@@ -321,7 +321,7 @@ class TransactionalIdempotencyIT {
                 throw new IllegalStateException(e);
             }
         }
-        TransactionalExecution execution = new TransactionalExecution(handler.link(), new OrderEventWriter(1 << 22),
+        TransactionalExecution execution = new TransactionalExecution(handler.link(), new OrderEventWriter(),
                 new TransactionalIdempotency(IdempotencySettings.DEFAULT_EXPIRY), Clock.systemUTC());
         return execution.run(messages, OrderingPolicy.independent());
     }

@@ -17,15 +17,15 @@ class IamTokenCredentialsTest {
         IamTokenCredentials credentials =
                 new IamTokenCredentials("app", () -> "token-" + generated.incrementAndGet(), now::get);
 
-        String first = credentials.getCredentials().getPassword();
+        String first = credentials.login().password();
         now.addAndGet(IamTokenCredentials.TOKEN_REUSE_MS - 1);
-        String stillFirst = credentials.getCredentials().getPassword();
+        String stillFirst = credentials.login().password();
         now.addAndGet(1);
-        String second = credentials.getCredentials().getPassword();
+        String second = credentials.login().password();
 
         assertThat(first).isEqualTo("token-1").isEqualTo(stillFirst);
         assertThat(second).isEqualTo("token-2");
-        assertThat(credentials.getCredentials().getUsername()).isEqualTo("app");
+        assertThat(credentials.login().user()).isEqualTo("app");
     }
 
     @Test
