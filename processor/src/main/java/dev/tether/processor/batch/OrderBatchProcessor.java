@@ -51,6 +51,21 @@ public final class OrderBatchProcessor {
     /** What became of a batch. */
     public record BatchResult(SQSBatchResponse response, int committed, int duplicates, int failed, int transactions) {}
 
+    /**
+     * A message's event and key. Whatever its body holds (any bytes, any size, any nesting), a message that cannot be
+     * read is an {@link InvalidEventException} of its own: a reader's unexpected failure is that message's, never
+     * the batch's, so the valid messages beside it still commit.
+     */
+    private OrderMessage read(SQSMessage message) throws InvalidEventException {
+        try {
+            return new OrderMessage(message, parser.parse(message.getBody()), keys == null ? null : keys.of(message));
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.error("message body could not be read", entry("messageId", message.getMessageId()),
+                    entry("error", e.getClass().getName()));
+            throw new InvalidEventException("body", "could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** Processes {@code messages} and reports the ones that did not take effect. */
     public BatchResult process(List<SQSMessage> messages) {
         OrderingPolicy<SQSMessage> messageOrdering = SqsOrdering.forBatch(messages, fifoFailure, SqsOrdering::groupOf);
@@ -65,8 +80,7 @@ public final class OrderBatchProcessor {
                 continue;
             }
             try {
-                valid.add(new OrderMessage(
-                        message, parser.parse(message.getBody()), keys == null ? null : keys.of(message)));
+                valid.add(read(message));
             } catch (InvalidEventException e) {
                 failed.add(message.getMessageId());
                 tracker.failed(message);

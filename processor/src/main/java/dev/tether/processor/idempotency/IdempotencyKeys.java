@@ -86,7 +86,7 @@ public final class IdempotencyKeys {
             // same nodes, so the same hashes, without serializing the whole message into a tree first.
             try {
                 payload = mapper.readTree(message.getBody());
-            } catch (java.io.IOException e) {
+            } catch (java.io.IOException | IllegalArgumentException e) {
                 throw new InvalidEventException("body", "is not valid JSON");
             }
             key = payload.get("eventId");
@@ -94,8 +94,8 @@ public final class IdempotencyKeys {
                 key = com.fasterxml.jackson.databind.node.TextNode.valueOf(message.getMessageId());
             }
         } else {
-            JsonNode tree = mapper.valueToTree(message);
             try {
+                JsonNode tree = mapper.valueToTree(message);
                 key = keyExpression.search(tree);
                 payload = payloadExpression.search(tree);
             } catch (RuntimeException e) {

@@ -1,8 +1,10 @@
 package dev.tether.processor.order;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -90,10 +92,13 @@ public final class OrderEventParser {
         JsonNode root;
         try {
             root = reader.readTree(body);
+        } catch (StreamConstraintsException e) {
+            // Nesting too deep, a number or a name too long: Jackson's read limits, reported without a location.
+            throw new InvalidEventException("body", "exceeds a limit of the JSON reader: " + limitOf(e));
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException(
-                    "body", "is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw new InvalidEventException("body", "is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidEventException("body", "must be a JSON object");
@@ -109,6 +114,13 @@ public final class OrderEventParser {
             default -> throw new InvalidEventException(
                     "type", "is not a known event type; expected OrderUpserted or PaymentCaptured");
         };
+    }
+
+    /** Which limit a body broke, in Jackson's words up to the reference to its settings; never the body's text. */
+    private static String limitOf(StreamConstraintsException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        int settings = message.indexOf(", from `");
+        return (settings < 0 ? message : message.substring(0, settings) + ")").replaceAll("\\s+", " ");
     }
 
     private static OrderUpserted orderUpserted(UUID eventId, Instant occurredAt, JsonNode data)

@@ -240,18 +240,36 @@ final class ImageMapper {
         return "NULL";
     }
 
+    /** DynamoDB nests maps and lists 32 levels deep at most ("Service, account, and table quotas"). */
+    static final int MAX_DEPTH = 32;
+
     /** JSON text of any value; numbers keep their exact decimal text, binaries become base64 strings. */
     static String json(AttributeValue value) throws InvalidRecordException {
         try {
-            return JSON_WRITER.writeValueAsString(jsonNode(value));
+            return JSON_WRITER.writeValueAsString(jsonNode(value, 0));
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException("value cannot be written as JSON: " + e.getOriginalMessage());
         } catch (NumberFormatException e) {
             throw new InvalidRecordException("a number inside the value is not a decimal number");
+        } catch (TooDeep e) {
+            throw new InvalidRecordException("value nests maps and lists deeper than DynamoDB's " + MAX_DEPTH
+                    + " levels");
         }
     }
 
-    private static JsonNode jsonNode(AttributeValue value) {
+    /** A value nested deeper than DynamoDB allows; thrown out of the conversion's lambdas. */
+    private static final class TooDeep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooDeep() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static JsonNode jsonNode(AttributeValue value, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new TooDeep();
+        }
         if (value.getS() != null) {
             return JSON_NODES.textNode(value.getS());
         } else if (value.getN() != null) {
@@ -263,11 +281,11 @@ final class ImageMapper {
         } else if (value.getM() != null) {
             ObjectNode object = JSON_NODES.objectNode();
             // Sorted, so that the same map always gives the same JSON.
-            new TreeMap<>(value.getM()).forEach((name, member) -> object.set(name, jsonNode(member)));
+            new TreeMap<>(value.getM()).forEach((name, member) -> object.set(name, jsonNode(member, depth + 1)));
             return object;
         } else if (value.getL() != null) {
             ArrayNode array = JSON_NODES.arrayNode();
-            value.getL().forEach(member -> array.add(jsonNode(member)));
+            value.getL().forEach(member -> array.add(jsonNode(member, depth + 1)));
             return array;
         } else if (value.getSS() != null) {
             ArrayNode array = JSON_NODES.arrayNode();
