@@ -121,6 +121,12 @@ public record TetherConfig(
                 credentials, prime, metricsNamespace);
     }
 
+    /** A copy that keeps statements under {@code bytes}. */
+    public TetherConfig withMaxStatementBytes(int bytes) {
+        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, bytes, idempotency, fifoFailure, stream,
+                credentials, prime, metricsNamespace);
+    }
+
     /** A copy that primes the hot path at init, or not. */
     public TetherConfig withPrime(boolean primeAtInit) {
         return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency,

@@ -382,9 +382,8 @@ public final class DatabaseLink implements AutoCloseable {
             return;
         }
         if (config.migrate()) {
-            applyDeadline(connection);
             try {
-                TetherSchema.migrate(new OneConnectionDataSource(connection));
+                TetherSchema.migrate(new OneConnectionDataSource(connection, this::applyDeadline));
             } finally {
                 // Flyway may leave a transaction (and its read view) open: the first batch must start afresh.
                 rollbackQuietly(connection, null);

@@ -2,6 +2,7 @@ package dev.tether.processor.link;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,14 +13,23 @@ import javax.sql.DataSource;
 /**
  * A data source that lends the link's one connection, for Flyway: every {@code getConnection()} is that connection,
  * and closing what it lent leaves the connection open for the link. Migrating on the connection the link already
- * holds costs no second login and cannot wait on itself.
+ * holds costs no second login and cannot wait on itself. Before each statement Flyway creates, {@code beforeStatement}
+ * runs (the link bounds the statement by the time left, as it does for its own).
  */
 final class OneConnectionDataSource implements DataSource {
 
-    private final Connection connection;
+    /** Work before a statement is created on the lent connection. */
+    @FunctionalInterface
+    interface BeforeStatement {
+        void run(Connection connection) throws SQLException;
+    }
 
-    OneConnectionDataSource(Connection connection) {
+    private final Connection connection;
+    private final BeforeStatement beforeStatement;
+
+    OneConnectionDataSource(Connection connection, BeforeStatement beforeStatement) {
         this.connection = connection;
+        this.beforeStatement = beforeStatement;
     }
 
     @Override
@@ -35,14 +45,23 @@ final class OneConnectionDataSource implements DataSource {
                             return connection.unwrap((Class<?>) args[0]);
                         case "isWrapperFor":
                             return connection.isWrapperFor((Class<?>) args[0]);
+                        case "createStatement":
+                        case "prepareStatement":
+                        case "prepareCall":
+                            beforeStatement.run(connection);
+                            return invoke(method, args);
                         default:
-                            try {
-                                return method.invoke(connection, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
+                            return invoke(method, args);
                     }
                 });
+    }
+
+    private Object invoke(Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(connection, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Override

@@ -119,9 +119,49 @@ class CustomerStreamHandlerIT {
         assertThat(Sql.rows(database, "SELECT customer_id FROM customers ORDER BY customer_id"))
                 .containsExactly("cus-a", "cus-b");
 
-        // Lambda resumes from the checkpoint; once the record is fixed upstream, the rest follows.
-        StreamsEventResponse resumed = invoke(insert(103, "cus-d", "\"creditLimit\":{\"N\":\"40\"}"));
-        assertThat(resumed.getBatchItemFailures()).isEmpty();
+        // Lambda resumes from the checkpoint: the record that failed, and everything after it, once more. Once
+        // the record is fixed upstream (a later change of the same item), the rest follows.
+        StreamsEventResponse resumed = invoke(
+                insert(102, "cus-c", "\"creditLimit\":{\"N\":\"1.005\"}"),
+                insert(103, "cus-d", "\"creditLimit\":{\"N\":\"40\"}"));
+        assertThat(checkpoints(resumed)).containsExactly("102");
+        StreamsEventResponse fixed = invoke(
+                modify(104, "cus-c", "\"creditLimit\":{\"N\":\"1.01\"}"),
+                insert(105, "cus-d", "\"creditLimit\":{\"N\":\"40\"}"));
+        assertThat(fixed.getBatchItemFailures()).isEmpty();
+        assertThat(Sql.rows(database, "SELECT customer_id, credit_limit, stream_sequence FROM customers"
+                        + " ORDER BY customer_id"))
+                .containsExactly("cus-a|10.00|100", "cus-b|20.50|101", "cus-c|1.01|104", "cus-d|40.00|105");
+    }
+
+    @Test
+    void aValueNestedDeeperThanDynamoDbAllowsIsTheCheckpointNotAnException() {
+        String deep = "{\"M\":{\"a\":".repeat(40) + "{\"S\":\"x\"}" + "}}".repeat(40);
+        StreamsEventResponse response = invoke(
+                insert(110, "cus-e", ""),
+                insert(111, "cus-f", "\"address\":" + deep),
+                insert(112, "cus-g", ""));
+
+        assertThat(checkpoints(response)).containsExactly("111");
+        assertThat(Sql.rows(database, "SELECT customer_id FROM customers ORDER BY customer_id"))
+                .containsExactly("cus-e");
+    }
+
+    @Test
+    void aRecordWithoutASequenceNumberFailsTheWholeBatchInsteadOfBeingSkipped() {
+        String json = "{\"Records\":[{\"eventID\":\"1\",\"eventName\":\"INSERT\",\"eventSource\":\"aws:dynamodb\","
+                + "\"dynamodb\":{\"Keys\":{\"customerId\":{\"S\":\"cus-h\"}},\"NewImage\":{\"customerId\":"
+                + "{\"S\":\"cus-h\"}},\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":\""
+                + StreamEvents.STREAM_ARN + "\"}]}";
+        DynamodbEvent event = com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
+                .serializerFor(DynamodbEvent.class, getClass().getClassLoader())
+                .fromJson(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
+
+        // An empty identifier: Lambda treats the batch as failed and retries it, rather than moving past the record.
+        assertThat(checkpoints(response)).containsExactly("");
+        assertThat(Sql.rows(database, "SELECT * FROM customers")).isEmpty();
     }
 
     @Test

@@ -51,12 +51,17 @@ public final class TestDatabase {
 
     /** Drops and recreates database {@code name}, then applies the Flyway migrations. */
     public static Database fresh(String name) {
+        Database database = empty(name);
+        TetherSchema.migrate(database.url(), database.user(), database.password());
+        return database;
+    }
+
+    /** Drops and recreates database {@code name}, empty: no table, no Flyway history. */
+    public static Database empty(String name) {
         Server s = server();
         execute(s, "DROP DATABASE IF EXISTS " + name);
         execute(s, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-        Database database = new Database(name, s.urlPrefix() + name + s.urlSuffix(), s.user(), s.password(), s.dialect());
-        TetherSchema.migrate(database.url(), database.user(), database.password());
-        return database;
+        return new Database(name, s.urlPrefix() + name + s.urlSuffix(), s.user(), s.password(), s.dialect());
     }
 
     /** The embedded server, when the tests run on it (fault tests that stop and start the server need it). */

@@ -1,0 +1,47 @@
+package dev.tether.processor.testing;
+
+import dev.tether.processor.testing.TestDatabase.Database;
+import java.util.List;
+
+/** A login with the rights the Lambda role gets on one database, and no more: what fault tests limit and break. */
+public record AppUser(Database database, String name, String password) {
+
+    /** Creates (or recreates) {@code name} with {@code password}, allowed to read and write {@code database}. */
+    public static AppUser create(Database database, String name, String password) {
+        for (String host : List.of("%", "localhost")) {
+            Sql.execute(database,
+                    "DROP USER IF EXISTS '" + name + "'@'" + host + "'",
+                    "CREATE USER '" + name + "'@'" + host + "' IDENTIFIED BY '" + password + "'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON " + database.name() + ".* TO '" + name + "'@'" + host
+                            + "'");
+        }
+        return new AppUser(database, name, password);
+    }
+
+    /** Limits the connections this login may hold at once (0: no limit of its own). */
+    public void maxConnections(int limit) {
+        for (String host : List.of("%", "localhost")) {
+            Sql.execute(database, "ALTER USER '" + name + "'@'" + host + "' WITH MAX_USER_CONNECTIONS " + limit);
+        }
+    }
+
+    /** How many connections this login holds now. */
+    public long connections() {
+        return Sql.number(database, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + name + "'");
+    }
+
+    /**
+     * Waits until a statement of this login containing {@code fragment} is running on the server (a trigger's sleep,
+     * a lock wait): the state a fault must meet, instead of a guess at how long reaching it takes.
+     */
+    public void awaitRunning(String fragment) throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        while (Sql.number(database, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + name
+                + "' AND INFO LIKE '%" + fragment + "%'") == 0) {
+            if (System.currentTimeMillis() > until) {
+                throw new AssertionError("no statement of " + name + " containing '" + fragment + "' began");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
