@@ -9,8 +9,8 @@ import org.jooq.JSON;
 
 /**
  * The bytes a bound value takes in a statement's text, as Connector/J writes it with client-side binding: strings
- * quoted, UTF-8, with NUL, line breaks, quotes, backslash and Ctrl-Z escaped; numbers as their digits; binary as
- * {@code _binary'…'}. Each figure is exact or a few bytes over, never under, so that a statement cut to a budget by
+ * quoted, UTF-8, with NUL, line breaks, the single quote, backslash and Ctrl-Z escaped; numbers as their digits; binary in
+ * hexadecimal. Each figure is exact or a few bytes over, never under, so that a statement cut to a budget by
  * these figures fits it ({@code RepeatedRowsIT} checks them against the driver's own text).
  */
 public final class StatementBytes {
@@ -27,10 +27,10 @@ public final class StatementBytes {
     /** {@code '2026-11-26'}. */
     public static final int DATE = 12;
 
-    /** Quotes around a string literal, or {@code _binary'} and {@code '} around a binary one. */
+    /** Quotes around a string literal, and {@code x'} and {@code '} around a binary one. */
     private static final int QUOTES = 2;
 
-    private static final int BINARY_QUOTES = 9;
+    private static final int HEX_QUOTES = 3;
 
     private StatementBytes() {}
 
@@ -41,9 +41,15 @@ public final class StatementBytes {
             char c = value.charAt(i);
             if (c < 0x80) {
                 bytes += isEscaped(c) ? 2 : 1;
-            } else if (c < 0x800 || Character.isSurrogate(c)) {
-                // A surrogate pair is four bytes, two per char; a lone surrogate becomes a one-byte '?'.
+            } else if (c < 0x800) {
                 bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                // A lone surrogate cannot be encoded: UTF-8 writes '?' in its place.
+                bytes += 1;
             } else {
                 bytes += 3;
             }
@@ -68,13 +74,9 @@ public final class StatementBytes {
         return value.toPlainString().length();
     }
 
-    /** A binary literal: {@code _binary'…'}, escaped as a string is. */
+    /** A binary literal, which Connector/J writes in hexadecimal: {@code x'0a1b…'}. */
     public static int bytes(byte[] value) {
-        int bytes = BINARY_QUOTES;
-        for (byte b : value) {
-            bytes += b >= 0 && isEscaped((char) b) ? 2 : 1;
-        }
-        return bytes;
+        return HEX_QUOTES + 2 * value.length;
     }
 
     /** Any value as {@link RepeatedRows#bind} binds it. */
@@ -107,8 +109,8 @@ public final class StatementBytes {
         return 2 * value.toString().length() + QUOTES;
     }
 
-    /** The characters Connector/J escapes in a literal (StringUtils' escape set). */
+    /** The characters Connector/J escapes in a single-quoted literal (the double quote is left as it is). */
     private static boolean isEscaped(char c) {
-        return c == 0 || c == '\n' || c == '\r' || c == '\\' || c == '\'' || c == '"' || c == '\032';
+        return c == 0 || c == '\n' || c == '\r' || c == '\\' || c == '\'' || c == '\032';
     }
 }
