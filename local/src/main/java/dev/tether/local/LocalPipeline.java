@@ -1,6 +1,8 @@
 package dev.tether.local;
 
 import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.local.CommandLine.HelpRequested;
+import dev.tether.local.CommandLine.UsageException;
 import dev.tether.local.EventGenerator.Generated;
 import dev.tether.processor.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jooq.SQLDialect;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -80,15 +83,7 @@ public final class LocalPipeline {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
         Path log = Path.of(System.getProperty("tether.local.log", "tether-local.log")).toAbsolutePath();
         System.setProperty("tether.local.log", log.toString());
-        Options options;
-        try {
-            options = parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Options options = CommandLine.parseOrExit(args, USAGE, VALUED, SWITCHES, 0, line -> read(line, System.getenv()));
         PrintStream console = System.out;
         // The handlers' metrics (EMF) go to standard output, as in Lambda: here, into the log file.
         System.setOut(new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8));
@@ -287,64 +282,57 @@ public final class LocalPipeline {
               --timeout-s N         give up after N seconds (900)
               --no-progress         no progress bar""";
 
-    static Options parse(String[] args, Map<String, String> env) {
+    private static final Set<String> VALUED = Set.of("--events", "--duplicates", "--poison", "--fifo-groups",
+            "--pollers", "--batch-size", "--window-ms", "--visibility-s", "--max-receive", "--db-url", "--db-user",
+            "--db-password", "--db-dialect", "--sqs-endpoint", "--queue", "--seed", "--timeout-s");
+
+    private static final Set<String> SWITCHES = Set.of("--no-progress");
+
+    /** The options {@code args} and the environment give; the database may also come from {@code TETHER_DB_*}. */
+    static Options parse(String[] args, Map<String, String> env) throws UsageException, HelpRequested {
+        return read(CommandLine.parse(args, VALUED, SWITCHES, 0), env);
+    }
+
+    private static Options read(CommandLine line, Map<String, String> env) throws UsageException {
         Options o = Options.defaults();
-        String dbUrl = env.get("TETHER_DB_URL");
-        String dbUser = env.get("TETHER_DB_USER");
-        String dbPassword = env.get("TETHER_DB_PASSWORD");
-        SQLDialect dialect = env.containsKey("TETHER_DB_DIALECT")
-                ? SQLDialect.valueOf(env.get("TETHER_DB_DIALECT").toUpperCase(Locale.ROOT))
-                : dbUrl != null ? SQLDialect.MYSQL : SQLDialect.MARIADB;
-        int events = o.events(), fifoGroups = o.fifoGroups(), pollers = o.pollers(), batchSize = o.batchSize();
-        int visibility = o.visibilityTimeoutSeconds(), maxReceive = o.maxReceiveCount();
-        double duplicates = o.duplicateRate(), poison = o.poisonRate();
-        long window = o.batchingWindowMillis(), seed = o.seed(), timeout = o.timeoutSeconds();
-        String sqsEndpoint = null, queue = o.queueName();
-        boolean progress = true;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--no-progress")) {
-                progress = false;
-                continue;
-            }
-            if (flag.equals("--help") || flag.equals("-h")) {
-                throw new IllegalArgumentException("Tether local pipeline");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            try {
-                switch (flag) {
-                    case "--events" -> events = Integer.parseInt(value);
-                    case "--duplicates" -> duplicates = Double.parseDouble(value);
-                    case "--poison" -> poison = Double.parseDouble(value);
-                    case "--fifo-groups" -> fifoGroups = Integer.parseInt(value);
-                    case "--pollers" -> pollers = Integer.parseInt(value);
-                    case "--batch-size" -> batchSize = Integer.parseInt(value);
-                    case "--window-ms" -> window = Long.parseLong(value);
-                    case "--visibility-s" -> visibility = Integer.parseInt(value);
-                    case "--max-receive" -> maxReceive = Integer.parseInt(value);
-                    case "--db-url" -> dbUrl = value;
-                    case "--db-user" -> dbUser = value;
-                    case "--db-password" -> dbPassword = value;
-                    case "--db-dialect" -> dialect = SQLDialect.valueOf(value.toUpperCase(Locale.ROOT));
-                    case "--sqs-endpoint" -> sqsEndpoint = value;
-                    case "--queue" -> queue = value;
-                    case "--seed" -> seed = Long.parseLong(value);
-                    case "--timeout-s" -> timeout = Long.parseLong(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " needs a number; got '" + value + "'");
-            }
+        String dbUrl = line.text("--db-url", env.get("TETHER_DB_URL"));
+        String dialectName = line.text("--db-dialect", env.get("TETHER_DB_DIALECT"));
+        SQLDialect dialect;
+        if (dialectName == null) {
+            dialect = dbUrl != null ? SQLDialect.MYSQL : SQLDialect.MARIADB;
+        } else if (dialectName.equalsIgnoreCase("MYSQL") || dialectName.equalsIgnoreCase("MARIADB")) {
+            dialect = SQLDialect.valueOf(dialectName.toUpperCase(Locale.ROOT));
+        } else {
+            throw new UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialectName + "'");
         }
-        if (events < 1 || pollers < 1 || batchSize < 1 || batchSize > 10_000 || duplicates < 0 || poison < 0
-                || duplicates + poison >= 1 || maxReceive < 1 || visibility < 1) {
-            throw new IllegalArgumentException("options out of range");
+        double duplicates = line.decimal("--duplicates", o.duplicateRate(), 0, 1);
+        double poison = line.decimal("--poison", o.poisonRate(), 0, 1);
+        if (duplicates + poison >= 1) {
+            throw new UsageException("--duplicates and --poison must add up to less than 1");
         }
-        return new Options(events, duplicates, poison, fifoGroups, pollers, batchSize, window, visibility, maxReceive,
-                dbUrl, dbUser, dbPassword, dialect, sqsEndpoint, queue, seed, timeout, progress);
+        int batchSize = line.integer("--batch-size", o.batchSize(), 1);
+        if (batchSize > 10_000) {
+            throw new UsageException("--batch-size must be at most 10000 (the most an SQS event source sends)");
+        }
+        return new Options(
+                line.integer("--events", o.events(), 1),
+                duplicates,
+                poison,
+                line.integer("--fifo-groups", o.fifoGroups(), 0),
+                line.integer("--pollers", o.pollers(), 1),
+                batchSize,
+                line.number("--window-ms", o.batchingWindowMillis(), 0),
+                line.integer("--visibility-s", o.visibilityTimeoutSeconds(), 1),
+                line.integer("--max-receive", o.maxReceiveCount(), 1),
+                dbUrl,
+                line.text("--db-user", env.get("TETHER_DB_USER")),
+                line.text("--db-password", env.get("TETHER_DB_PASSWORD")),
+                dialect,
+                line.text("--sqs-endpoint", null),
+                line.text("--queue", o.queueName()),
+                line.number("--seed", o.seed(), Long.MIN_VALUE),
+                line.number("--timeout-s", o.timeoutSeconds(), 1),
+                !line.flag("--no-progress"));
     }
 
     /** A progress bar on a terminal, a line every few seconds elsewhere. */

@@ -1,8 +1,11 @@
 package dev.tether.local;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -77,5 +80,57 @@ public final class OrderEventProducer {
     /** Messages accepted by SQS so far. */
     public long sent() {
         return sent.get();
+    }
+
+    static final String USAGE = """
+            usage: java -cp local/target/tether-local.jar dev.tether.local.OrderEventProducer --queue-url URL [options]
+              --queue-url URL       the queue to send to (required)
+              --sqs-endpoint URL    the SQS endpoint of that queue; 'aws' (the default) for AWS itself, with the
+                                    SDK's default region and credentials
+              --events N            messages to send (1000)
+              --duplicates R        share of duplicates, 0..1 (0)
+              --poison R            share of invalid messages, 0..1 (0)
+              --fifo-groups N       message groups, for a FIFO queue (0: standard queue)
+              --seed N              random seed (42)""";
+
+    private record Options(String queueUrl, URI endpoint, int events, double duplicates, double poison,
+            int fifoGroups, long seed) {}
+
+    /** Sends generated order events to a queue: the producer on its own. */
+    public static void main(String[] args) {
+        Options options = CommandLine.parseOrExit(args, USAGE,
+                Set.of("--queue-url", "--sqs-endpoint", "--events", "--duplicates", "--poison", "--fifo-groups",
+                        "--seed"),
+                Set.of(), 0, OrderEventProducer::options);
+        EventGenerator.Generated generated = EventGenerator.generate(options.events(), options.duplicates(),
+                options.poison(), options.fifoGroups(), options.seed());
+        try (SqsClient sqs = Sqs.client(options.endpoint())) {
+            OrderEventProducer producer = new OrderEventProducer(sqs, options.queueUrl());
+            producer.send(generated.messages());
+            System.out.printf(Locale.ROOT, "sent %,d messages (%,d distinct events, %,d duplicates, %,d invalid) to %s%n",
+                    producer.sent(), generated.unique(), generated.duplicates(), generated.poison(),
+                    options.queueUrl());
+        }
+    }
+
+    private static Options options(CommandLine line) throws CommandLine.UsageException {
+        String queueUrl = line.text("--queue-url", null);
+        if (queueUrl == null) {
+            throw new CommandLine.UsageException("--queue-url is required");
+        }
+        String endpoint = line.text("--sqs-endpoint", "aws");
+        double duplicates = line.decimal("--duplicates", 0, 0, 1);
+        double poison = line.decimal("--poison", 0, 0, 1);
+        if (duplicates + poison >= 1) {
+            throw new CommandLine.UsageException("--duplicates and --poison must add up to less than 1");
+        }
+        URI uri;
+        try {
+            uri = endpoint.equals("aws") ? null : URI.create(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("--sqs-endpoint is not a URL: '" + endpoint + "'");
+        }
+        return new Options(queueUrl, uri, line.integer("--events", 1_000, 1), duplicates, poison,
+                line.integer("--fifo-groups", 0, 0), line.number("--seed", 42, Long.MIN_VALUE));
     }
 }

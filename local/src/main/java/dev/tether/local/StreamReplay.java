@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.jooq.SQLDialect;
 
 /**
@@ -31,22 +32,20 @@ public final class StreamReplay {
 
     private StreamReplay() {}
 
+    static final String USAGE = """
+            usage: java -cp local/target/tether-local.jar dev.tether.local.StreamReplay FILE [options]
+              FILE                  DynamoDB stream records as Lambda receives them ({"Records": [...]})
+              --batch-size N        records per invocation (100)
+              --max-retries N       redeliveries of a batch that reports a checkpoint (2)
+            The database: TETHER_DB_URL, TETHER_DB_USER, TETHER_DB_PASSWORD; unset, an embedded MariaDB.""";
+
+    private record Options(Path file, int batchSize, int maxRetries) {}
+
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
-        if (args.length < 1) {
-            System.err.println("usage: java -cp local/target/tether-local.jar dev.tether.local.StreamReplay FILE"
-                    + " [--batch-size N] [--max-retries N]   (database: TETHER_DB_* or an embedded MariaDB)");
-            System.exit(2);
-        }
-        int batchSize = 100;
-        int maxRetries = 2;
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--batch-size" -> batchSize = Integer.parseInt(args[i + 1]);
-                case "--max-retries" -> maxRetries = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Options options = CommandLine.parseOrExit(args, USAGE, Set.of("--batch-size", "--max-retries"), Set.of(), 1,
+                line -> new Options(Path.of(line.positional().get(0)), line.integer("--batch-size", 100, 1),
+                        line.integer("--max-retries", 2, 0)));
         TetherConfig config;
         String url = System.getenv("TETHER_DB_URL");
         if (url != null) {
@@ -60,7 +59,7 @@ public final class StreamReplay {
         TetherSchema.migrate(config.dbUrl(), config.dbUser(), config.dbPassword());
         PrintStream console = System.out;
         try (CustomerStreamHandler handler = new CustomerStreamHandler(config)) {
-            Result result = replay(handler, Path.of(args[0]), batchSize, maxRetries);
+            Result result = replay(handler, options.file(), options.batchSize(), options.maxRetries());
             console.printf(Locale.ROOT, "replayed %,d records in %,d batches, %,d retries, %,d skipped%s%n",
                     result.records(), result.batches(), result.retries(), result.skipped().size(),
                     result.skipped().isEmpty() ? "" : " " + result.skipped());

@@ -41,11 +41,26 @@ public final class TetherSchema {
         return result.migrationsExecuted;
     }
 
+    static final String USAGE = """
+            usage: java -cp processor/target/processor.jar dev.tether.schema.TetherSchema
+            Applies the pending Flyway migrations to the database named by TETHER_DB_URL (a jdbc:mysql:// URL),
+            logging in as TETHER_DB_USER with TETHER_DB_PASSWORD. Takes no options.""";
+
     /**
      * A deploy step: {@code java -cp processor.jar dev.tether.schema.TetherSchema} migrates the database named by
-     * {@code TETHER_DB_URL}, {@code TETHER_DB_USER} and {@code TETHER_DB_PASSWORD}.
+     * {@code TETHER_DB_URL}, {@code TETHER_DB_USER} and {@code TETHER_DB_PASSWORD}. {@code --help} prints the usage;
+     * any other argument is refused before anything is done.
      */
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            return;
+        }
+        if (args.length > 0) {
+            System.err.println((args[0].startsWith("-") ? "unknown option " : "unexpected argument ") + args[0]);
+            System.err.println(USAGE);
+            System.exit(2);
+        }
         String url = System.getenv("TETHER_DB_URL");
         if (url == null || url.isBlank()) {
             System.err.println("TETHER_DB_URL is required (a jdbc:mysql:// URL)");

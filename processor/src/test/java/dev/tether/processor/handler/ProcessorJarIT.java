@@ -58,6 +58,30 @@ class ProcessorJarIT {
         assertThat(balance(database)).isEqualTo(2599);
     }
 
+    @Test
+    void theSchemaToolAnswersHelpAndRefusesAnUnknownOptionBeforeConnecting() throws Exception {
+        String[] help = runSchemaTool("--help");
+        String[] unknown = runSchemaTool("--url", "jdbc:mysql://example/db");
+
+        assertThat(help[0]).isEqualTo("0");
+        assertThat(help[1]).startsWith("usage: java -cp processor/target/processor.jar dev.tether.schema.TetherSchema");
+        assertThat(unknown[0]).isEqualTo("2");
+        assertThat(unknown[1]).startsWith("unknown option --url").contains("usage:");
+    }
+
+    /** Exit status and output of the schema tool in the jar, with no database configured. */
+    private static String[] runSchemaTool(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", JAR.toString(),
+                "dev.tether.schema.TetherSchema"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("TETHER_DB_URL");
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(process.exitValue()),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)};
+    }
+
     private static String runJar(Database database, boolean withDialect, int invocations) throws Exception {
         Path event = Path.of("src", "test", "resources", "sqs", "mixed-batch.json");
         ProcessBuilder builder = new ProcessBuilder(
