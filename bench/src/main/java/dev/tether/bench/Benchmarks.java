@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.local.CommandLine;
 import dev.tether.processor.config.IdempotencySettings;
 import dev.tether.processor.config.IdempotencySettings.Mode;
 import dev.tether.processor.config.TetherConfig;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jooq.SQLDialect;
 
@@ -55,21 +57,40 @@ public final class Benchmarks {
 
     private Benchmarks() {}
 
+    static final String USAGE = """
+            usage: java -jar bench/target/tether-bench.jar [options]
+              --rounds N            measured rounds after two warm-up rounds (7)
+              --out FILE            the report to write; notes after its notes marker are kept (docs/PERFORMANCE.md)
+              --db-url URL          a MySQL/MariaDB to measure instead of the embedded one
+              --db-user U, --db-password P, --db-dialect MYSQL|MARIADB
+            About 4 minutes on 2 cores with the defaults.""";
+
+    private record Options(int rounds, Path out, String dbUrl, String dbUser, String dbPassword, SQLDialect dialect) {}
+
+    private static Options options(CommandLine line) throws CommandLine.UsageException {
+        String url = line.text("--db-url", null);
+        String dialect = line.text("--db-dialect", url == null ? "MARIADB" : "MYSQL").toUpperCase(Locale.ROOT);
+        if (!dialect.equals("MYSQL") && !dialect.equals("MARIADB")) {
+            throw new CommandLine.UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialect + "'");
+        }
+        return new Options(line.integer("--rounds", 7, 1), Path.of(line.text("--out", "docs/PERFORMANCE.md")), url,
+                line.text("--db-user", null), line.text("--db-password", null), SQLDialect.valueOf(dialect));
+    }
+
     public static void main(String[] args) throws Exception {
+        Options options = CommandLine.parseOrExit(args, USAGE,
+                Set.of("--rounds", "--out", "--db-url", "--db-user", "--db-password", "--db-dialect"), Set.of(), 0,
+                Benchmarks::options);
         System.setProperty("tether.log.level", "ERROR");
         java.io.PrintStream console = System.out;
         // The handlers' metrics (EMF) go to standard output, as in Lambda: here, away from the report.
         System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            flags.put(args[i], args[i + 1]);
-        }
-        int rounds = Integer.parseInt(flags.getOrDefault("--rounds", "7"));
-        Path out = Path.of(flags.getOrDefault("--out", "docs/PERFORMANCE.md"));
-        String url = flags.get("--db-url");
-        String user = flags.get("--db-user");
-        String password = flags.get("--db-password");
-        SQLDialect dialect = SQLDialect.valueOf(flags.getOrDefault("--db-dialect", url == null ? "MARIADB" : "MYSQL"));
+        int rounds = options.rounds();
+        Path out = options.out();
+        String url = options.dbUrl();
+        String user = options.dbUser();
+        String password = options.dbPassword();
+        SQLDialect dialect = options.dialect();
         String where = "given by --db-url, with its own durability settings";
         if (url == null) {
             EmbeddedMariaDb db = EmbeddedMariaDb.shared();
@@ -323,14 +344,17 @@ public final class Benchmarks {
     }
 
     /** A way to start a container: its JVM options and whether Tether primes at init. */
-    private record ColdVariant(String label, List<String> jvmArgs, boolean prime) {}
+    /** A way to start a container: JVM options, priming, and whether init migrates (the default does). */
+    private record ColdVariant(String label, List<String> jvmArgs, boolean prime, boolean migrate) {}
 
     private static final List<ColdVariant> COLD_VARIANTS = List.of(
-            new ColdVariant("defaults", List.of(), false),
-            new ColdVariant("priming at init (TETHER_PRIME=true)", List.of(), true),
+            new ColdVariant("defaults (migrations checked at init)", List.of(), false, true),
+            // As serverless.yml deploys: migrations from a deploy step, not in the container's init.
+            new ColdVariant("migrations from a deploy step (TETHER_DB_MIGRATE=false)", List.of(), false, false),
+            new ColdVariant("+ priming at init (TETHER_PRIME=true)", List.of(), true, false),
             // AWS's advice for short-lived functions: stop at the C1 compiler, which compiles sooner.
-            new ColdVariant("priming + C1 only (-XX:TieredStopAtLevel=1)",
-                    List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"), true));
+            new ColdVariant("+ priming + C1 only (-XX:TieredStopAtLevel=1)",
+                    List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"), true, false));
 
     /** Fresh JVMs on the deployable jar, three per variant; medians of JVM start, init, first batch, steady batch. */
     private static Map<String, double[]> coldStarts(String url, String user, String password, SQLDialect dialect)
@@ -340,7 +364,7 @@ public final class Benchmarks {
             List<double[]> runs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 String line = probe(variant.jvmArgs(), "orders", url, user, password, dialect,
-                        String.valueOf(variant.prime()));
+                        String.valueOf(variant.prime()), variant.migrate());
                 runs.add(new double[] {value(line, "jvmStartMs"), value(line, "initMs"), value(line, "firstBatchMs"),
                         value(line, "steadyMs")});
             }
@@ -355,12 +379,12 @@ public final class Benchmarks {
     }
 
     private static double streamPeakHeap(String url, String user, String password, SQLDialect dialect) throws Exception {
-        String line = probe(List.of("-Xmx256m"), "stream-memory", url, user, password, dialect, "false");
+        String line = probe(List.of("-Xmx256m"), "stream-memory", url, user, password, dialect, "false", false);
         return value(line, "peakHeapMb");
     }
 
     private static String probe(List<String> jvmArgs, String mode, String url, String user, String password,
-            SQLDialect dialect, String prime) throws Exception {
+            SQLDialect dialect, String prime, boolean migrate) throws Exception {
         Path processorJar = Path.of("processor", "target", "processor.jar");
         String serialization = Path.of(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class
                 .getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -377,8 +401,11 @@ public final class Benchmarks {
         builder.environment().put("TETHER_DB_PASSWORD", password == null ? "" : password);
         builder.environment().put("TETHER_DB_DIALECT", dialect.name());
         builder.environment().put("TETHER_PRIME", prime);
-        // As deployed (serverless.yml): migrations run from a deploy step, not in the container's init.
-        builder.environment().put("TETHER_DB_MIGRATE", "false");
+        if (migrate) {
+            builder.environment().remove("TETHER_DB_MIGRATE"); // the default: init checks and applies migrations
+        } else {
+            builder.environment().put("TETHER_DB_MIGRATE", "false");
+        }
         builder.environment().put("POWERTOOLS_LOG_LEVEL", "ERROR");
         Path log = Files.createTempFile("probe", ".log");
         Process process = builder.redirectOutput(log.toFile()).start();

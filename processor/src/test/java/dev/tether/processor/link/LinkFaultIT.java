@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.processor.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.processor.testing.AppUser;
 import dev.tether.processor.testing.SqsEvents;
 import dev.tether.processor.testing.SqsEvents.Message;
 import dev.tether.processor.testing.Sql;
@@ -38,16 +39,12 @@ class LinkFaultIT {
     private static final String APP_PASSWORD = "app-secret-1";
 
     private static Database database;
+    private static AppUser app;
 
     @BeforeAll
     static void createAppUser() {
         database = TestDatabase.fresh("tether_it_faults");
-        for (String host : List.of("%", "localhost")) {
-            Sql.execute(database,
-                    "DROP USER IF EXISTS '" + APP_USER + "'@'" + host + "'",
-                    "CREATE USER '" + APP_USER + "'@'" + host + "' IDENTIFIED BY '" + APP_PASSWORD + "'",
-                    "GRANT SELECT, INSERT, UPDATE, DELETE ON tether_it_faults.* TO '" + APP_USER + "'@'" + host + "'");
-        }
+        app = AppUser.create(database, APP_USER, APP_PASSWORD);
     }
 
     @BeforeEach
@@ -81,7 +78,7 @@ class LinkFaultIT {
                 ledger.deliver(handler, 5);
                 long before = handler.link().connectionId();
 
-                Thread.sleep(2_500); // the container is frozen longer than the server keeps an idle session
+                awaitClosedByTheServer(before); // the container is frozen longer than the server keeps an idle session
                 SQSBatchResponse afterPause = ledger.deliver(handler, 5);
 
                 assertThat(afterPause.getBatchItemFailures()).isEmpty();
@@ -111,8 +108,10 @@ class LinkFaultIT {
     @Test
     void aServerRestartInTheMiddleOfABatchIsRetriedOnANewConnection() throws Exception {
         EmbeddedMariaDb server = embeddedServer();
+        // The trigger announces that the batch reached it by taking a named lock, then sleeps.
         Sql.execute(database, "CREATE TRIGGER slow_balance BEFORE INSERT ON customer_balances FOR EACH ROW"
-                + " BEGIN IF NEW.customer_id = 'cus-slow' THEN DO SLEEP(2); END IF; END");
+                + " BEGIN IF NEW.customer_id = 'cus-slow' THEN DO GET_LOCK('slow_balance', 0); DO SLEEP(2); END IF;"
+                + " END");
         ExecutorService lambda = Executors.newSingleThreadExecutor();
         try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
@@ -122,7 +121,7 @@ class LinkFaultIT {
 
             Future<SQSBatchResponse> invocation = lambda.submit(() ->
                     handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 120_000)));
-            Thread.sleep(700); // the batch is inside its transaction, in the slow trigger
+            awaitLockTaken("slow_balance"); // the batch is inside its transaction, in the slow trigger
             server.restart();
             SQSBatchResponse response = invocation.get();
 
@@ -136,13 +135,11 @@ class LinkFaultIT {
 
     @Test
     void moreContainersThanTheUserMayConnectBackOffFailWholeBatchesAndRecover() throws Exception {
-        Sql.execute(database, "ALTER USER '" + APP_USER + "'@'%' WITH MAX_USER_CONNECTIONS 2",
-                "ALTER USER '" + APP_USER + "'@'localhost' WITH MAX_USER_CONNECTIONS 2");
+        app.maxConnections(2);
         try {
             assertContainersBeyondTheLimitRecover();
         } finally {
-            Sql.execute(database, "ALTER USER '" + APP_USER + "'@'%' WITH MAX_USER_CONNECTIONS 0",
-                    "ALTER USER '" + APP_USER + "'@'localhost' WITH MAX_USER_CONNECTIONS 0");
+            app.maxConnections(0);
         }
     }
 
@@ -168,6 +165,25 @@ class LinkFaultIT {
                 }
                 sql.execute("SET GLOBAL max_connections = " + original);
             }
+        }
+    }
+
+    /** Waits until some session holds the named lock {@code name}. */
+    private static void awaitLockTaken(String name) throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        while (Sql.rows(database, "SELECT IS_USED_LOCK('" + name + "')").get(0) == null) {
+            assertThat(System.currentTimeMillis()).as("the lock %s is taken", name).isLessThan(until);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the server has dropped session {@code connectionId} (wait_timeout elapsed). */
+    private static void awaitClosedByTheServer(long connectionId) throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        while (!Sql.rows(database, "SELECT ID FROM information_schema.PROCESSLIST WHERE ID = " + connectionId)
+                .isEmpty()) {
+            assertThat(System.currentTimeMillis()).as("the server closes the idle session").isLessThan(until);
+            Thread.sleep(50);
         }
     }
 

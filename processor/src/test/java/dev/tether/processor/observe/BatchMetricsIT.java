@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.processor.link.DatabaseLink;
+import dev.tether.processor.testing.Sql;
 import dev.tether.processor.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,21 +24,26 @@ class BatchMetricsIT {
     void writesOneEmbeddedMetricFormatLinePerBatch() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Instant now = Instant.parse("2026-11-27T08:00:00.123Z");
-        try (DatabaseLink link = new DatabaseLink(TestDatabase.fresh("tether_it_metrics").config())) {
+        TestDatabase.Database database = TestDatabase.fresh("tether_it_metrics");
+        try (DatabaseLink link = new DatabaseLink(database.config())) {
             link.inTransaction(tx -> tx.dsl().fetchValue("SELECT 1"));
             BatchMetrics metrics = new BatchMetrics("Team \"A\"/Tether", "orders", link,
                     new PrintStream(bytes, true, StandardCharsets.UTF_8), Clock.fixed(now, ZoneOffset.UTC));
 
             metrics.record(7, 2, 1, 12.5);
+            Thread.sleep(1_100); // the connection ages between batches
             link.inTransaction(tx -> tx.dsl().fetchValue("SELECT 1"));
             metrics.record(3, 0, 0, 0.75);
+            Sql.execute(database, "KILL CONNECTION " + link.connectionId());
+            link.inTransaction(tx -> tx.dsl().fetchValue("SELECT 1"));
+            metrics.record(1, 0, 0, 1);
         }
 
         List<JsonNode> lines = new ArrayList<>();
         for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         JsonNode first = lines.get(0);
         JsonNode aws = first.get("_aws");
         assertThat(aws.get("Timestamp").asLong()).isEqualTo(now.toEpochMilli());
@@ -59,11 +65,19 @@ class BatchMetricsIT {
         assertThat(first.get("RecordsDuplicate").asInt()).isEqualTo(1);
         assertThat(first.get("BatchLatency").asDouble()).isEqualTo(12.5);
         assertThat(first.get("ConnectionNew").asInt()).isEqualTo(1);
-        assertThat(first.get("ConnectionAge").asDouble()).isGreaterThanOrEqualTo(0);
-        assertThat(lines.get(1).get("RecordsCommitted").asInt()).isEqualTo(3);
-        assertThat(lines.get(1).get("BatchLatency").asDouble()).isEqualTo(0.75);
-        // The same connection served both batches: nothing new, nothing reconnected since the last line.
-        assertThat(lines.get(1).get("ConnectionNew").asInt()).isEqualTo(0);
-        assertThat(lines.get(1).get("Reconnects").asInt()).isEqualTo(0);
+        JsonNode second = lines.get(1);
+        assertThat(second.get("RecordsCommitted").asInt()).isEqualTo(3);
+        assertThat(second.get("BatchLatency").asDouble()).isEqualTo(0.75);
+        // The same connection served both batches: nothing new, nothing reconnected since the last line, and the
+        // connection is older by the pause between them.
+        assertThat(second.get("ConnectionNew").asInt()).isEqualTo(0);
+        assertThat(second.get("Reconnects").asInt()).isEqualTo(0);
+        assertThat(second.get("ConnectionAge").asDouble())
+                .isGreaterThanOrEqualTo(first.get("ConnectionAge").asDouble() + 1.1);
+        // The killed connection was replaced: a new one, one reconnect, and its age starts again.
+        JsonNode third = lines.get(2);
+        assertThat(third.get("ConnectionNew").asInt()).isEqualTo(1);
+        assertThat(third.get("Reconnects").asInt()).isEqualTo(1);
+        assertThat(third.get("ConnectionAge").asDouble()).isLessThan(second.get("ConnectionAge").asDouble());
     }
 }

@@ -29,19 +29,4 @@ public record AppUser(Database database, String name, String password) {
     public long connections() {
         return Sql.number(database, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + name + "'");
     }
-
-    /**
-     * Waits until a statement of this login containing {@code fragment} is running on the server (a trigger's sleep,
-     * a lock wait): the state a fault must meet, instead of a guess at how long reaching it takes.
-     */
-    public void awaitRunning(String fragment) throws InterruptedException {
-        long until = System.currentTimeMillis() + 20_000;
-        while (Sql.number(database, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + name
-                + "' AND INFO LIKE '%" + fragment + "%'") == 0) {
-            if (System.currentTimeMillis() > until) {
-                throw new AssertionError("no statement of " + name + " containing '" + fragment + "' began");
-            }
-            Thread.sleep(10);
-        }
-    }
 }

@@ -71,9 +71,4 @@ public final class Sql {
         return rows(database, "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND thread_id = "
                 + connectionId + " ORDER BY event_time");
     }
-
-    /** A server-wide status counter, such as {@code Questions} or {@code Connections}. */
-    public static long globalStatus(Database database, String name) {
-        return Long.parseLong(rows(database, "SHOW GLOBAL STATUS LIKE '" + name + "'").get(0).split("\\|")[1]);
-    }
 }
