@@ -25,6 +25,9 @@ import org.jooq.SQLDialect;
  *     SnapStart init, where the work is snapshotted, off otherwise)
  * @param metricsNamespace the CloudWatch namespace of the batch metrics ({@code POWERTOOLS_METRICS_NAMESPACE},
  *     default {@code Tether})
+ * @param shareConnections whether a container gives its connection up after an invocation when its login is at its
+ *     connection limit or it was refused for it, so that more containers than connections take turns
+ *     ({@code TETHER_DB_SHARE_CONNECTIONS}, default true; behind RDS Proxy, which multiplexes, set false)
  */
 public record TetherConfig(
         String dbUrl,
@@ -38,7 +41,8 @@ public record TetherConfig(
         StreamSettings stream,
         CredentialSettings credentials,
         boolean prime,
-        String metricsNamespace) {
+        String metricsNamespace,
+        boolean shareConnections) {
 
     public static final String DB_URL = "TETHER_DB_URL";
     public static final String DB_USER = "TETHER_DB_USER";
@@ -48,6 +52,7 @@ public record TetherConfig(
     public static final String MAX_STATEMENT_BYTES = "TETHER_MAX_STATEMENT_BYTES";
     public static final String FIFO_FAILURE = "TETHER_FIFO_FAILURE";
     public static final String PRIME = "TETHER_PRIME";
+    public static final String SHARE_CONNECTIONS = "TETHER_DB_SHARE_CONNECTIONS";
 
     /** What one failed message holds back when the queue is FIFO. */
     public enum FifoFailure {
@@ -90,47 +95,54 @@ public record TetherConfig(
                 StreamSettings.fromEnvironment(env),
                 CredentialSettings.fromEnvironment(env),
                 bool(env, PRIME, "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))),
-                Objects.requireNonNullElse(trimmed(env.get("POWERTOOLS_METRICS_NAMESPACE")), "Tether"));
+                Objects.requireNonNullElse(trimmed(env.get("POWERTOOLS_METRICS_NAMESPACE")), "Tether"),
+                bool(env, SHARE_CONNECTIONS, true));
     }
 
     /** The default configuration for a database URL and dialect; tests and tools start from it. */
     public static TetherConfig of(String url, String user, String password, SQLDialect dialect) {
         return new TetherConfig(jdbcUrl(url), user, password, dialect, true, DEFAULT_MAX_STATEMENT_BYTES,
                 IdempotencySettings.defaults(), FifoFailure.GROUP, StreamSettings.defaults(),
-                CredentialSettings.fromPassword(), false, "Tether");
+                CredentialSettings.fromPassword(), false, "Tether", true);
     }
 
     /** A copy with other idempotency settings. */
     public TetherConfig withIdempotency(IdempotencySettings settings) {
         return new TetherConfig(
                 dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure, stream,
-                credentials, prime, metricsNamespace);
+                credentials, prime, metricsNamespace, shareConnections);
     }
 
     /** A copy with another FIFO failure rule. */
     public TetherConfig withFifoFailure(FifoFailure rule) {
         return new TetherConfig(
                 dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule, stream,
-                credentials, prime, metricsNamespace);
+                credentials, prime, metricsNamespace, shareConnections);
     }
 
     /** A copy replicating streams as {@code settings} say. */
     public TetherConfig withStream(StreamSettings settings) {
         return new TetherConfig(
                 dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, fifoFailure, settings,
-                credentials, prime, metricsNamespace);
+                credentials, prime, metricsNamespace, shareConnections);
     }
 
     /** A copy that keeps statements under {@code bytes}. */
     public TetherConfig withMaxStatementBytes(int bytes) {
         return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, bytes, idempotency, fifoFailure, stream,
-                credentials, prime, metricsNamespace);
+                credentials, prime, metricsNamespace, shareConnections);
+    }
+
+    /** A copy that shares connections under pressure, or never does. */
+    public TetherConfig withShareConnections(boolean share) {
+        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency,
+                fifoFailure, stream, credentials, prime, metricsNamespace, share);
     }
 
     /** A copy that primes the hot path at init, or not. */
     public TetherConfig withPrime(boolean primeAtInit) {
         return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency,
-                fifoFailure, stream, credentials, primeAtInit, metricsNamespace);
+                fifoFailure, stream, credentials, primeAtInit, metricsNamespace, shareConnections);
     }
 
     private static String jdbcUrl(String url) {

@@ -62,6 +62,7 @@ public final class CustomerStreamHandler
         try {
             return handleWithinDeadline(records);
         } finally {
+            link.endInvocation();
             link.clearDeadline();
         }
     }

@@ -95,6 +95,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
         try {
             return handleWithinDeadline(records, context);
         } finally {
+            link.endInvocation();
             link.clearDeadline();
         }
     }

@@ -9,8 +9,13 @@ import dev.tether.processor.config.CredentialSettings;
 import dev.tether.processor.config.TetherConfig;
 import dev.tether.schema.TetherSchema;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.crac.Context;
 import org.crac.Core;
@@ -83,6 +88,25 @@ public final class DatabaseLink implements AutoCloseable {
 
     static final long BACKOFF_CAP_MS = SECONDS.toMillis(1);
 
+    /**
+     * How long a link that was refused for the connection limit gives its connection up after every invocation, so
+     * that the containers waiting behind it get theirs.
+     */
+    static final long SHARE_AFTER_REFUSAL_MS = SECONDS.toMillis(30);
+
+    /** How often a link holding its connection checks whether its login has reached its connection limit. */
+    static final long USAGE_CHECK_INTERVAL_MS = SECONDS.toMillis(2);
+
+    /** MySQL/MariaDB errors of a full server or login: 1040 too many connections, 1203 and 1226 per-user limits. */
+    private static final Set<Integer> LIMIT_ERRORS = Set.of(1040, 1203, 1226);
+
+    /**
+     * This login's connections and its limits, in one round trip and with no privilege: a login sees its own
+     * threads in the process list, and the session value of {@code max_user_connections} is the account's own limit.
+     */
+    private static final String USAGE = "SELECT COUNT(*), @@max_user_connections, @@max_connections"
+            + " FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)";
+
     /** Kept free below {@code max_allowed_packet}: the command byte and the packet header, with room to spare. */
     static final int PACKET_HEADROOM_BYTES = 1024;
 
@@ -110,6 +134,11 @@ public final class DatabaseLink implements AutoCloseable {
     private long opened;
     private long reconnects;
     private long retries;
+    private long unavailable;
+    private long released;
+    private long shareUntilMillis;
+    private long nextUsageCheckMillis;
+    private final Map<String, Long> connectErrors = new TreeMap<>();
 
     public DatabaseLink(TetherConfig config) {
         this(config, Logins.forConfig(config));
@@ -184,6 +213,15 @@ public final class DatabaseLink implements AutoCloseable {
      * rolls back and is the caller's.
      */
     public synchronized <T> T inTransaction(OnLostCommit onLostCommit, TransactionalCallable<T> work) {
+        try {
+            return inTransactionOnce(onLostCommit, work);
+        } catch (LinkUnavailableException e) {
+            unavailable++;
+            throw e;
+        }
+    }
+
+    private <T> T inTransactionOnce(OnLostCommit onLostCommit, TransactionalCallable<T> work) {
         boolean retried = false;
         while (true) {
             ready();
@@ -292,9 +330,10 @@ public final class DatabaseLink implements AutoCloseable {
                 return;
             } catch (SQLException | RuntimeException e) {
                 discard();
-                if (e instanceof LinkUnavailableException unavailable) {
-                    throw unavailable;
+                if (e instanceof LinkUnavailableException gaveUp) {
+                    throw gaveUp;
                 }
+                countConnectError(e);
                 if (!SqlFailures.isConnectionFailure(e)) {
                     // Not the connection's fault (a migration that fails, a database that does not exist): no amount
                     // of waiting helps, and no record of the batch is at fault either.
@@ -314,6 +353,69 @@ public final class DatabaseLink implements AutoCloseable {
                 backOff(attempt++, e);
             }
         }
+    }
+
+    /**
+     * Notes a failure to connect by the server's error code (or SQLState), for the load figures; a refusal for the
+     * connection limit also makes this link share its connection for a while.
+     */
+    private void countConnectError(Exception e) {
+        SQLException sql = SqlFailures.innermostSql(e);
+        String code = sql == null ? e.getClass().getSimpleName()
+                : sql.getErrorCode() != 0 ? String.valueOf(sql.getErrorCode()) : "SQLState " + sql.getSQLState();
+        connectErrors.merge(code, 1L, Long::sum);
+        if (sql != null && LIMIT_ERRORS.contains(sql.getErrorCode())) {
+            shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
+        }
+    }
+
+    /**
+     * Call at the end of each invocation, within its deadline: gives the connection up when others need it, so that
+     * more containers than the database has connections for take turns instead of starving. A link that was refused
+     * for the connection limit in the last {@link #SHARE_AFTER_REFUSAL_MS} releases after every invocation; a link
+     * holding its connection checks, at most every {@link #USAGE_CHECK_INTERVAL_MS}, whether its login is at its
+     * connection limit (the account's {@code max_user_connections}, else the server's {@code max_connections}) and
+     * releases once when it is. With the connection budget right, neither happens and the connection stays.
+     * {@code TETHER_DB_SHARE_CONNECTIONS=false} turns this off.
+     */
+    public synchronized void endInvocation() {
+        if (connection == null || !config.shareConnections()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now < shareUntilMillis) {
+            release();
+            return;
+        }
+        if (now < nextUsageCheckMillis) {
+            return;
+        }
+        nextUsageCheckMillis = now + USAGE_CHECK_INTERVAL_MS;
+        try {
+            applyDeadline(connection);
+            boolean atLimit;
+            try (Statement statement = connection.createStatement();
+                    ResultSet usage = statement.executeQuery(USAGE)) {
+                usage.next();
+                long used = usage.getLong(1);
+                long userLimit = usage.getLong(2);
+                long serverLimit = usage.getLong(3);
+                atLimit = used >= (userLimit > 0 ? userLimit : serverLimit);
+            } finally {
+                rollbackQuietly(connection, null);
+            }
+            if (atLimit) {
+                release();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Only a hint for sharing: the next batch finds out about the connection itself.
+            LOG.debug("connection usage check failed", entry("reason", SqlFailures.describe(e)));
+        }
+    }
+
+    private void release() {
+        released++;
+        discard();
     }
 
     /** Whether the current connection can serve: open, not too old, and answering if it was idle for long. */
@@ -478,6 +580,21 @@ public final class DatabaseLink implements AutoCloseable {
     /** Transactions retried after losing their connection, since init. */
     public synchronized long retries() {
         return retries;
+    }
+
+    /** Transactions that gave up because no connection could be had in the time left, since init. */
+    public synchronized long unavailable() {
+        return unavailable;
+    }
+
+    /** Connections given up at the end of an invocation so that other containers could connect, since init. */
+    public synchronized long released() {
+        return released;
+    }
+
+    /** Failed connection attempts by the server's error code (or SQLState, or exception), since init. */
+    public synchronized Map<String, Long> connectErrors() {
+        return Map.copyOf(connectErrors);
     }
 
     /** The SnapStart hooks, for tests that run them as the runtime would. */

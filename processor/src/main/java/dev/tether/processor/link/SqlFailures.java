@@ -75,18 +75,26 @@ public final class SqlFailures {
         return false;
     }
 
+    /** The innermost SQL exception among {@code failure} and its causes, or null. */
+    public static SQLException innermostSql(Throwable failure) {
+        SQLException innermost = null;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                innermost = sql;
+            }
+        }
+        return innermost;
+    }
+
     /**
      * A short description of a failure for logs: the innermost SQL error's state, code and message (the driver's
      * words, which name a key or a column but not the statement and its values), else the innermost message.
      */
     public static String describe(Throwable failure) {
-        SQLException innermostSql = null;
+        SQLException innermostSql = innermostSql(failure);
         Throwable innermost = failure;
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
             innermost = t;
-            if (t instanceof SQLException sql) {
-                innermostSql = sql;
-            }
         }
         String text = innermostSql != null
                 ? "SQLState " + innermostSql.getSQLState() + ", error " + innermostSql.getErrorCode() + ": "

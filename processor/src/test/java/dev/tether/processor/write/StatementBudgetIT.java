@@ -59,7 +59,8 @@ class StatementBudgetIT {
 
     @Test
     void tenThousandPaymentsUnderAQuarterMegabyteBudgetAreOneTransactionOfStatementsThatFit() {
-        TetherConfig config = database.config().withMaxStatementBytes(256 * 1024);
+        // Only the batch's own statements are counted: no connection-usage check in between.
+        TetherConfig config = database.config().withMaxStatementBytes(256 * 1024).withShareConnections(false);
         try (OrderEventsHandler handler = new OrderEventsHandler(config)) {
             List<String> statements = sendAndCapture(handler, payments(10_000));
 
@@ -77,7 +78,7 @@ class StatementBudgetIT {
 
     @Test
     void theDefaultBudgetYieldsToAServerWhosePacketLimitIsSmaller() {
-        try (OrderEventsHandler handler = new OrderEventsHandler(database.config())) {
+        try (OrderEventsHandler handler = new OrderEventsHandler(database.config().withShareConnections(false))) {
             List<Message> batch = payments(10_000);
             for (int i = 0; i < 2_000; i++) {
                 batch.add(Message.of(orderUpserted("ord-" + i, "cus-" + i, "PLACED", 1, "SKU-A", "SKU-B", "SKU-C")));
