@@ -9,9 +9,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -52,6 +55,10 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong reported = new AtomicLong();
     private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong wholeBatchFailures = new AtomicLong();
+    private final AtomicLong invocationErrors = new AtomicLong();
+    private final AtomicLong redeliveries = new AtomicLong();
+    private final Queue<Long> latenciesNanos = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile Throwable crash;
 
@@ -86,11 +93,15 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
                     continue;
                 }
                 invocations.incrementAndGet();
-                SQSBatchResponse response = handler.handleRequest(event(batch),
-                        new InvocationContext("tether-orders-local", settings.functionTimeoutMillis()));
-                Set<String> failed = new HashSet<>();
-                for (BatchItemFailure failure : response.getBatchItemFailures()) {
-                    failed.add(failure.getItemIdentifier());
+                for (Message message : batch) {
+                    String receives = message.attributesAsStrings().get("ApproximateReceiveCount");
+                    if (receives != null && Integer.parseInt(receives) > 1) {
+                        redeliveries.incrementAndGet();
+                    }
+                }
+                Set<String> failed = invoke(handler, batch);
+                if (failed.size() == batch.size()) {
+                    wholeBatchFailures.incrementAndGet();
                 }
                 reported.addAndGet(failed.size());
                 deleteSucceeded(batch, failed);
@@ -98,6 +109,28 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
         } catch (Throwable t) {
             crash = t;
         }
+    }
+
+    /**
+     * Invokes the handler as Lambda does and returns the ids of the messages not to delete: those it reported, or
+     * the whole batch when it threw (Lambda then retries the batch after the visibility timeout).
+     */
+    private Set<String> invoke(RequestHandler<SQSEvent, SQSBatchResponse> handler, List<Message> batch) {
+        Set<String> failed = new HashSet<>();
+        long started = System.nanoTime();
+        try {
+            SQSBatchResponse response = handler.handleRequest(event(batch),
+                    new InvocationContext("tether-orders-local", settings.functionTimeoutMillis()));
+            for (BatchItemFailure failure : response.getBatchItemFailures()) {
+                failed.add(failure.getItemIdentifier());
+            }
+        } catch (RuntimeException e) {
+            invocationErrors.incrementAndGet();
+            batch.forEach(m -> failed.add(m.messageId()));
+        } finally {
+            latenciesNanos.add(System.nanoTime() - started);
+        }
+        return failed;
     }
 
     private List<Message> receiveBatch() {
@@ -198,6 +231,32 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
     /** Handler invocations so far. */
     public long invocations() {
         return invocations.get();
+    }
+
+    /** Invocations in which every message of the batch failed (reported, or the handler threw). */
+    public long wholeBatchFailures() {
+        return wholeBatchFailures.get();
+    }
+
+    /** Invocations in which the handler threw instead of answering. */
+    public long invocationErrors() {
+        return invocationErrors.get();
+    }
+
+    /** Messages received again after an earlier receive (ApproximateReceiveCount above 1). */
+    public long redeliveries() {
+        return redeliveries.get();
+    }
+
+    /** The {@code percentile} (0 to 100) of invocation latencies so far, in milliseconds; 0 before any. */
+    public double latencyMillis(double percentile) {
+        List<Long> sorted = new ArrayList<>(latenciesNanos);
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        Collections.sort(sorted);
+        int index = (int) Math.min(sorted.size() - 1, Math.ceil(percentile / 100 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, index)) / 1e6;
     }
 
     /** The handlers, one per poller (container). */

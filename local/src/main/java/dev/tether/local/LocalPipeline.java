@@ -1,11 +1,12 @@
 package dev.tether.local;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+
 import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.local.CommandLine.HelpRequested;
 import dev.tether.local.CommandLine.UsageException;
 import dev.tether.local.EventGenerator.Generated;
 import dev.tether.processor.config.TetherConfig;
-import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.schema.TetherSchema;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jooq.SQLDialect;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -54,18 +56,40 @@ public final class LocalPipeline {
             String queueName,
             long seed,
             long timeoutSeconds,
-            boolean progress) {
+            boolean progress,
+            int dbMaxConnections,
+            long functionTimeoutMillis) {
 
         static Options defaults() {
             return new Options(20_000, 0.02, 0.002, 0, 4, 100, 200, 3, 2, null, null, null, SQLDialect.MARIADB, null,
-                    "tether-orders", 42, 900, true);
+                    "tether-orders", 42, 900, true, 0, SECONDS.toMillis(1));
         }
     }
+
+    /**
+     * What the containers went through: invocations, whole batches that failed (reported whole, or the handler
+     * threw), messages received again, connection errors by code, and invocation latency.
+     */
+    public record Load(long invocations, long wholeBatchFailures, long invocationErrors, long redeliveries,
+            Map<String, Long> connectErrors, double p50Millis, double p99Millis) {}
+
+    /** Builds one container's handler on the database its login names. */
+    @FunctionalInterface
+    public interface Containers {
+        Container create(String url, String user, String password, SQLDialect dialect);
+    }
+
+    /** Tether's order handler, configured as Lambda would configure it (defaults, this login). */
+    public static final Containers TETHER = (url, user, password, dialect) ->
+            Container.tether(TetherConfig.of(url, user, password, dialect));
+
+    /** The login the handlers use under {@code --db-max-connections}; the pipeline's own checks keep the admin's. */
+    static final String LIMITED_USER = "tether_load";
 
     /** What a run found. */
     public record Report(
             long sent, long deleted, long deadLettered, Map<String, Long> rows, long connectionsOpened, List<String> mismatches,
-            double seconds) {
+            double seconds, Load load) {
         public boolean ok() {
             return mismatches.isEmpty();
         }
@@ -73,10 +97,17 @@ public final class LocalPipeline {
 
     private final Options options;
     private final PrintStream console;
+    private final Containers containers;
 
     public LocalPipeline(Options options, PrintStream console) {
+        this(options, console, TETHER);
+    }
+
+    /** A pipeline whose containers run the handlers {@code containers} builds (the benchmark's naive handler). */
+    public LocalPipeline(Options options, PrintStream console, Containers containers) {
         this.options = options;
         this.console = console;
+        this.containers = containers;
     }
 
     public static void main(String[] args) throws Exception {
@@ -125,9 +156,20 @@ public final class LocalPipeline {
                     options.visibilityTimeoutSeconds(), options.maxReceiveCount());
             Generated generated = EventGenerator.generate(options.events(), options.duplicateRate(), options.poisonRate(),
                     options.fifoGroups(), options.seed());
-            TetherConfig config = TetherConfig.of(url, user, password, options.dialect());
+            String handlerUser = user;
+            String handlerPassword = password;
+            if (options.dbMaxConnections() > 0) {
+                handlerUser = LIMITED_USER;
+                handlerPassword = limitedLogin(url, user, password, options.dbMaxConnections());
+                console.printf(Locale.ROOT, "Handlers log in as %s, limited to %d connections%n", handlerUser,
+                        options.dbMaxConnections());
+            }
+            String appUrl = url;
+            String appUser = handlerUser;
+            String appPassword = handlerPassword;
             EventSourceMappingEmulator.Settings settings = new EventSourceMappingEmulator.Settings(
-                    options.pollers(), options.batchSize(), options.batchingWindowMillis(), 60_000);
+                    options.pollers(), options.batchSize(), options.batchingWindowMillis(),
+                    options.functionTimeoutMillis());
             console.printf(Locale.ROOT, "Sending %,d events (%,d duplicates, %,d poison) to %s with %d pollers%n",
                     generated.messages().size(), generated.duplicates(), generated.poison(), queues.url(),
                     options.pollers());
@@ -135,8 +177,9 @@ public final class LocalPipeline {
             long connectionsOpened;
             long deleted;
             long deadLettered;
-            try (EventSourceMappingEmulator emulator = new EventSourceMappingEmulator(
-                    sqs, queues.url(), queues.arn(), settings, () -> new OrderEventsHandler(config)).start()) {
+            Load load;
+            try (EventSourceMappingEmulator emulator = new EventSourceMappingEmulator(sqs, queues.url(), queues.arn(),
+                    settings, () -> containers.create(appUrl, appUser, appPassword, options.dialect())).start()) {
                 Thread sender = new Thread(() -> sendAll(producer, generated), "producer");
                 sender.start();
                 long deadline = System.currentTimeMillis() + options.timeoutSeconds() * 1000;
@@ -156,14 +199,17 @@ public final class LocalPipeline {
                 if (emulator.crash() != null) {
                     throw new IllegalStateException("a poller crashed", emulator.crash());
                 }
-                connectionsOpened = emulator.handlers().stream()
-                        .mapToLong(h -> ((OrderEventsHandler) h).link().connectionsOpened())
-                        .sum();
-                emulator.handlers().forEach(h -> ((OrderEventsHandler) h).close());
+                List<Container> running = emulator.handlers().stream().map(h -> (Container) h).toList();
+                connectionsOpened = running.stream().mapToLong(Container::connectionsOpened).sum();
+                Map<String, Long> connectErrors = new TreeMap<>();
+                running.forEach(c -> c.connectErrors().forEach((code, n) -> connectErrors.merge(code, n, Long::sum)));
+                load = new Load(emulator.invocations(), emulator.wholeBatchFailures(), emulator.invocationErrors(),
+                        emulator.redeliveries(), connectErrors, emulator.latencyMillis(50), emulator.latencyMillis(99));
+                running.forEach(Container::close);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Report report = verify(url, user, password, generated, producer.sent(), deleted, deadLettered,
-                    connectionsOpened, seconds);
+                    connectionsOpened, seconds, load);
             summary(report, generated, where, queues);
             return report;
         } finally {
@@ -171,6 +217,28 @@ public final class LocalPipeline {
                 embeddedSqs.close();
             }
         }
+    }
+
+    /**
+     * Creates the handlers' login, allowed to read and write the pipeline's database and to hold {@code limit}
+     * connections at once; returns its password.
+     */
+    private static String limitedLogin(String url, String adminUser, String adminPassword, int limit)
+            throws SQLException {
+        String password = java.util.UUID.randomUUID().toString();
+        String database;
+        try (Connection admin = DriverManager.getConnection(url, adminUser, adminPassword);
+                Statement sql = admin.createStatement()) {
+            database = admin.getCatalog();
+            for (String host : List.of("%", "localhost")) {
+                String account = "'" + LIMITED_USER + "'@'" + host + "'";
+                sql.execute("DROP USER IF EXISTS " + account);
+                sql.execute("CREATE USER " + account + " IDENTIFIED BY '" + password + "' WITH MAX_USER_CONNECTIONS "
+                        + limit);
+                sql.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON `" + database + "`.* TO " + account);
+            }
+        }
+        return password;
     }
 
     /** Several senders on a standard queue, as producers run in parallel; one on a FIFO queue, to keep order. */
@@ -196,7 +264,7 @@ public final class LocalPipeline {
     }
 
     private Report verify(String url, String user, String password, Generated generated, long sent, long deleted,
-            long deadLettered, long connectionsOpened, double seconds) throws SQLException {
+            long deadLettered, long connectionsOpened, double seconds, Load load) throws SQLException {
         List<String> mismatches = new ArrayList<>();
         Map<String, Long> rows = new LinkedHashMap<>();
         try (Connection connection = DriverManager.getConnection(url, user, password);
@@ -235,10 +303,12 @@ public final class LocalPipeline {
             mismatches.add("the dead-letter queue holds " + deadLettered + " messages; " + generated.poison()
                     + " poison messages were sent");
         }
-        if (connectionsOpened != options.pollers()) {
+        // Without a connection limit each container keeps the one connection it opened; under a limit they take
+        // turns, and only the data decides.
+        if (options.dbMaxConnections() == 0 && connectionsOpened != options.pollers()) {
             mismatches.add(connectionsOpened + " database connections were opened by " + options.pollers() + " pollers");
         }
-        return new Report(sent, deleted, deadLettered, rows, connectionsOpened, mismatches, seconds);
+        return new Report(sent, deleted, deadLettered, rows, connectionsOpened, mismatches, seconds, load);
     }
 
     private void summary(Report report, Generated generated, String where, Sqs.Queues queues) {
@@ -254,8 +324,18 @@ public final class LocalPipeline {
         report.rows().forEach((table, count) -> rows.append(String.format(Locale.ROOT, "%s %,d  ", table, count)));
         console.println("  rows        " + rows.toString().trim());
         console.printf(Locale.ROOT, "  throughput  %,.0f messages/s%n", report.sent() / report.seconds());
-        console.printf(Locale.ROOT, "  connections %d opened by %d pollers%n", report.connectionsOpened(),
-                options.pollers());
+        console.printf(Locale.ROOT, "  connections %d opened by %d pollers%s%n", report.connectionsOpened(),
+                options.pollers(), options.dbMaxConnections() > 0
+                        ? " (at most " + options.dbMaxConnections() + " at a time)"
+                        : "");
+        Load load = report.load();
+        console.printf(Locale.ROOT, "  load        %,d invocations, %,d whole-batch failures (%,d thrown), %,d"
+                        + " redeliveries%n", load.invocations(), load.wholeBatchFailures(), load.invocationErrors(),
+                load.redeliveries());
+        console.println("  conn errors " + (load.connectErrors().isEmpty() ? "none" : load.connectErrors().entrySet()
+                .stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "))));
+        console.printf(Locale.ROOT, "  latency     p50 %.1f ms, p99 %.1f ms per invocation%n", load.p50Millis(),
+                load.p99Millis());
         console.println("  database    " + where);
         console.println("  queues      " + queues.url() + " (dead letters: " + queues.deadLetterUrl() + ")");
         for (String mismatch : report.mismatches()) {
@@ -274,6 +354,10 @@ public final class LocalPipeline {
               --window-ms N         batching window (200)
               --visibility-s N      visibility timeout of the queue (3)
               --max-receive N       receives before the dead-letter queue (2)
+              --function-timeout-ms N   the time each invocation is given (1000; AWS: at most a sixth of the
+                                    visibility timeout)
+              --db-max-connections C    the handlers log in as a user of their own limited to C connections
+                                    (embedded database only); the pipeline's checks keep the admin login
               --db-url URL          a MySQL/MariaDB to use instead of the embedded one (or TETHER_DB_URL)
               --db-user U, --db-password P, --db-dialect MYSQL|MARIADB
               --sqs-endpoint URL    an SQS endpoint instead of the embedded one; 'aws' for AWS itself
@@ -284,7 +368,8 @@ public final class LocalPipeline {
 
     private static final Set<String> VALUED = Set.of("--events", "--duplicates", "--poison", "--fifo-groups",
             "--pollers", "--batch-size", "--window-ms", "--visibility-s", "--max-receive", "--db-url", "--db-user",
-            "--db-password", "--db-dialect", "--sqs-endpoint", "--queue", "--seed", "--timeout-s");
+            "--db-password", "--db-dialect", "--sqs-endpoint", "--queue", "--seed", "--timeout-s",
+            "--function-timeout-ms", "--db-max-connections");
 
     private static final Set<String> SWITCHES = Set.of("--no-progress");
 
@@ -314,6 +399,11 @@ public final class LocalPipeline {
         if (batchSize > 10_000) {
             throw new UsageException("--batch-size must be at most 10000 (the most an SQS event source sends)");
         }
+        int maxConnections = line.integer("--db-max-connections", 0, 0);
+        if (maxConnections > 0 && dbUrl != null) {
+            throw new UsageException("--db-max-connections creates a limited login on the embedded database;"
+                    + " with --db-url, limit your handlers' login yourself (ALTER USER ... WITH MAX_USER_CONNECTIONS)");
+        }
         return new Options(
                 line.integer("--events", o.events(), 1),
                 duplicates,
@@ -332,7 +422,9 @@ public final class LocalPipeline {
                 line.text("--queue", o.queueName()),
                 line.number("--seed", o.seed(), Long.MIN_VALUE),
                 line.number("--timeout-s", o.timeoutSeconds(), 1),
-                !line.flag("--no-progress"));
+                !line.flag("--no-progress"),
+                maxConnections,
+                line.number("--function-timeout-ms", o.functionTimeoutMillis(), 100));
     }
 
     /** A progress bar on a terminal, a line every few seconds elsewhere. */

@@ -40,6 +40,28 @@ class LocalPipelineIT {
     }
 
     @Test
+    void eightContainersOnTwoConnectionsApplyEveryEventOnceAndDeadLetterOnlyThePoison() throws Exception {
+        LocalPipeline.Options options = LocalPipeline.parse(new String[] {
+            "--events", "3000", "--duplicates", "0.05", "--poison", "0.01", "--pollers", "8", "--db-max-connections", "2",
+            "--batch-size", "50", "--window-ms", "50", "--visibility-s", "6", "--function-timeout-ms", "1000",
+            "--no-progress", "--seed", "11", "--timeout-s", "300", "--queue", "tether-load"
+        }, Map.of());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+        LocalPipeline.Report report =
+                new LocalPipeline(options, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+
+        String summary = console.toString(StandardCharsets.UTF_8);
+        // Exactly once, and only the poison in the dead-letter queue (maxReceiveCount 2, the pipeline's default).
+        assertThat(report.mismatches()).as(summary).isEmpty();
+        assertThat(report.ok()).isTrue();
+        // The limit was met, and the containers took turns: more connections opened than pollers.
+        assertThat(report.load().connectErrors()).as(summary).isNotEmpty();
+        assertThat(report.connectionsOpened()).as(summary).isGreaterThan(8);
+        assertThat(summary).contains("(at most 2 at a time)").contains("whole-batch failures").contains("p99");
+    }
+
+    @Test
     void aFileOfStreamRecordsReplaysWithCheckpointsAndSkipsWhatNeverApplies() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         db.recreateDatabase("tether_replay");
