@@ -63,9 +63,29 @@ public final class Benchmarks {
               --out FILE            the report to write; notes after its notes marker are kept (docs/PERFORMANCE.md)
               --db-url URL          a MySQL/MariaDB to measure instead of the embedded one
               --db-user U, --db-password P, --db-dialect MYSQL|MARIADB
-            About 4 minutes on 2 cores with the defaults.""";
+              --load                the load section instead: 1 to 32 containers on 8 connections, Tether and the
+                                    naive handler, through the local pipeline; rewrites only that section of --out
+            About 4 minutes on 2 cores with the defaults; --load about 5 more.""";
 
-    private record Options(int rounds, Path out, String dbUrl, String dbUser, String dbPassword, SQLDialect dialect) {}
+    private record Options(int rounds, Path out, String dbUrl, String dbUser, String dbPassword, SQLDialect dialect,
+            boolean load) {}
+
+    /** Notes written by people follow this marker in the report and survive a new run. */
+    private static final String NOTES_MARKER = "<!-- notes: kept across runs -->";
+
+    /** The load section alone, written into {@code out} in place of the last one; the rest of the report stays. */
+    private static void runLoad(Path out, String[] args) throws Exception {
+        System.setProperty("tether.log.level", "ERROR");
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        String section = LoadRun.markdown(LoadRun.run(System.err),
+                "java -jar bench/target/tether-bench.jar " + String.join(" ", args));
+        String document = Files.exists(out) ? Files.readString(out) : "# Performance\n\n";
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, LoadRun.withSection(document, section, NOTES_MARKER));
+        console.println(section);
+        System.exit(0);
+    }
 
     private static Options options(CommandLine line) throws CommandLine.UsageException {
         String url = line.text("--db-url", null);
@@ -73,14 +93,23 @@ public final class Benchmarks {
         if (!dialect.equals("MYSQL") && !dialect.equals("MARIADB")) {
             throw new CommandLine.UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialect + "'");
         }
+        if (line.flag("--load") && url != null) {
+            throw new CommandLine.UsageException("--load runs on the embedded MariaDB, whose connections it limits;"
+                    + " it takes no --db-url");
+        }
         return new Options(line.integer("--rounds", 7, 1), Path.of(line.text("--out", "docs/PERFORMANCE.md")), url,
-                line.text("--db-user", null), line.text("--db-password", null), SQLDialect.valueOf(dialect));
+                line.text("--db-user", null), line.text("--db-password", null), SQLDialect.valueOf(dialect),
+                line.flag("--load"));
     }
 
     public static void main(String[] args) throws Exception {
         Options options = CommandLine.parseOrExit(args, USAGE,
-                Set.of("--rounds", "--out", "--db-url", "--db-user", "--db-password", "--db-dialect"), Set.of(), 0,
-                Benchmarks::options);
+                Set.of("--rounds", "--out", "--db-url", "--db-user", "--db-password", "--db-dialect"), Set.of("--load"),
+                0, Benchmarks::options);
+        if (options.load()) {
+            runLoad(options.out(), args);
+            return;
+        }
         System.setProperty("tether.log.level", "ERROR");
         java.io.PrintStream console = System.out;
         // The handlers' metrics (EMF) go to standard output, as in Lambda: here, away from the report.
@@ -188,11 +217,17 @@ public final class Benchmarks {
         String report = report(samples, cold, peakHeap, rounds, serverVersion + " (" + where + ")",
                 String.join(" ", args));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        // Notes written by people follow the marker and survive a new run.
-        String marker = "<!-- notes: kept across runs -->";
-        if (Files.exists(out) && Files.readString(out).contains(marker)) {
+        // The load section (written by --load) and the notes written by people survive a new run.
+        if (Files.exists(out)) {
             String old = Files.readString(out);
-            report = report + "\n" + old.substring(old.indexOf(marker));
+            int start = old.indexOf(LoadRun.START);
+            int end = old.indexOf(LoadRun.END);
+            if (start >= 0 && end > start) {
+                report = report + "\n" + old.substring(start, end + LoadRun.END.length()) + "\n";
+            }
+            if (old.contains(NOTES_MARKER)) {
+                report = report + "\n" + old.substring(old.indexOf(NOTES_MARKER));
+            }
         }
         Files.writeString(out, report);
         console.println(report);

@@ -58,6 +58,9 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
     private final AtomicLong wholeBatchFailures = new AtomicLong();
     private final AtomicLong invocationErrors = new AtomicLong();
     private final AtomicLong redeliveries = new AtomicLong();
+    private final AtomicLong firstPassDeleted = new AtomicLong();
+    private final AtomicLong lastFirstPassDeleteNanos = new AtomicLong();
+    private final long startedNanos = System.nanoTime();
     private final Queue<Long> latenciesNanos = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile Throwable crash;
@@ -216,6 +219,14 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
             var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(chunk));
             deleted.addAndGet(response.successful().size());
         }
+        long firstReceives = batch.stream()
+                .filter(m -> !failed.contains(m.messageId()))
+                .filter(m -> "1".equals(m.attributesAsStrings().get("ApproximateReceiveCount")))
+                .count();
+        if (firstReceives > 0) {
+            firstPassDeleted.addAndGet(firstReceives);
+            lastFirstPassDeleteNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        }
     }
 
     /** Messages deleted after their batch succeeded (committed or duplicates). */
@@ -241,6 +252,17 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
     /** Invocations in which the handler threw instead of answering. */
     public long invocationErrors() {
         return invocationErrors.get();
+    }
+
+    /** Messages deleted on their first receive: done without a redelivery. */
+    public long firstPassDeleted() {
+        return firstPassDeleted.get();
+    }
+
+    /** Seconds from the pollers' start to the last deletion of a message on its first receive. */
+    public double firstPassSeconds() {
+        long last = lastFirstPassDeleteNanos.get();
+        return last == 0 ? 0 : (last - startedNanos) / 1e9;
     }
 
     /** Messages received again after an earlier receive (ApproximateReceiveCount above 1). */

@@ -94,6 +94,12 @@ public final class DatabaseLink implements AutoCloseable {
      */
     static final long SHARE_AFTER_REFUSAL_MS = SECONDS.toMillis(30);
 
+    /**
+     * How long a refused link must have waited for its connection before it shares: a refusal that clears at once
+     * is the server still counting a closed session, not containers waiting behind this one.
+     */
+    static final long SHARE_AFTER_WAIT_MS = 200;
+
     /** How often a link holding its connection checks whether its login has reached its connection limit. */
     static final long USAGE_CHECK_INTERVAL_MS = SECONDS.toMillis(2);
 
@@ -311,6 +317,7 @@ public final class DatabaseLink implements AutoCloseable {
     private void ready() {
         int attempt = 0;
         boolean refreshedLogin = false;
+        long refusedSince = 0;
         while (true) {
             try {
                 if (connection != null && !healthy()) {
@@ -325,15 +332,23 @@ public final class DatabaseLink implements AutoCloseable {
                     if (attempt > 0) {
                         LOG.info("connected", entry("attempts", attempt + 1));
                     }
+                    if (refusedSince > 0 && System.currentTimeMillis() - refusedSince >= SHARE_AFTER_WAIT_MS) {
+                        shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
+                    }
                 }
                 migrateIfNeeded();
                 return;
             } catch (SQLException | RuntimeException e) {
                 discard();
                 if (e instanceof LinkUnavailableException gaveUp) {
+                    if (refusedSince > 0) {
+                        shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
+                    }
                     throw gaveUp;
                 }
-                countConnectError(e);
+                if (countConnectError(e) && refusedSince == 0) {
+                    refusedSince = System.currentTimeMillis();
+                }
                 if (!SqlFailures.isConnectionFailure(e)) {
                     // Not the connection's fault (a migration that fails, a database that does not exist): no amount
                     // of waiting helps, and no record of the batch is at fault either.
@@ -356,23 +371,22 @@ public final class DatabaseLink implements AutoCloseable {
     }
 
     /**
-     * Notes a failure to connect by the server's error code (or SQLState), for the load figures; a refusal for the
-     * connection limit also makes this link share its connection for a while.
+     * Notes a failure to connect by the server's error code (or SQLState), for the load figures; true when it was a
+     * refusal for the connection limit.
      */
-    private void countConnectError(Exception e) {
+    private boolean countConnectError(Exception e) {
         SQLException sql = SqlFailures.innermostSql(e);
         String code = sql == null ? e.getClass().getSimpleName()
                 : sql.getErrorCode() != 0 ? String.valueOf(sql.getErrorCode()) : "SQLState " + sql.getSQLState();
         connectErrors.merge(code, 1L, Long::sum);
-        if (sql != null && LIMIT_ERRORS.contains(sql.getErrorCode())) {
-            shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
-        }
+        return sql != null && LIMIT_ERRORS.contains(sql.getErrorCode());
     }
 
     /**
      * Call at the end of each invocation, within its deadline: gives the connection up when others need it, so that
      * more containers than the database has connections for take turns instead of starving. A link that was refused
-     * for the connection limit in the last {@link #SHARE_AFTER_REFUSAL_MS} releases after every invocation; a link
+     * for the connection limit and waited {@link #SHARE_AFTER_WAIT_MS} or more for its connection (or gave up)
+     * releases after every invocation for the next {@link #SHARE_AFTER_REFUSAL_MS}; a link
      * holding its connection checks, at most every {@link #USAGE_CHECK_INTERVAL_MS}, whether its login is at its
      * connection limit (the account's {@code max_user_connections}, else the server's {@code max_connections}) and
      * releases once when it is. With the connection budget right, neither happens and the connection stays.
