@@ -191,11 +191,16 @@ class LinkFaultIT {
         return Long.parseLong(Sql.rows(admin, "SHOW GLOBAL STATUS LIKE 'Threads_connected'").get(0).split("\\|")[1]);
     }
 
-    /** Four containers where two connections are allowed: two fail their whole batch, and recover later. */
+    /**
+     * Four containers where two connections are allowed, with connection sharing off (it would let the other two in:
+     * ConnectionSharingIT): two fail their whole batch within their time, and recover later.
+     */
     private void assertContainersBeyondTheLimitRecover() throws Exception {
         List<OrderEventsHandler> containers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            containers.add(appHandler(APP_PASSWORD)); // init never fails: two of these cannot connect
+            // Init never fails: two of these cannot connect.
+            containers.add(new OrderEventsHandler(TetherConfig.of(database.url(), APP_USER, APP_PASSWORD,
+                    database.dialect()).withShareConnections(false)));
         }
         ExecutorService threads = Executors.newFixedThreadPool(4);
         Ledger ledger = new Ledger();
