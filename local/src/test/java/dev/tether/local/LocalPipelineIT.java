@@ -43,7 +43,7 @@ class LocalPipelineIT {
     void eightContainersOnTwoConnectionsApplyEveryEventOnceAndDeadLetterOnlyThePoison() throws Exception {
         LocalPipeline.Options options = LocalPipeline.parse(new String[] {
             "--events", "3000", "--duplicates", "0.05", "--poison", "0.01", "--pollers", "8", "--db-max-connections", "2",
-            "--batch-size", "50", "--window-ms", "50", "--visibility-s", "6", "--function-timeout-ms", "1000",
+            "--batch-size", "50", "--window-ms", "50", "--visibility-s", "12", "--function-timeout-ms", "2000",
             "--no-progress", "--seed", "11", "--timeout-s", "300", "--queue", "tether-load"
         }, Map.of());
         ByteArrayOutputStream console = new ByteArrayOutputStream();

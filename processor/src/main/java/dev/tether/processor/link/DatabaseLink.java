@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a database that refuses connections ("Too many connections" 1040, {@code max_user_connections} 1203 and
  *       1226) or is briefly down: short attempts with full-jitter backoff until the deadline, then
  *       {@link LinkUnavailableException}, which fails the batch as a whole for redelivery;
+ *   <li>more containers than the login may hold connections: they take turns ({@link #endInvocation()}) instead of
+ *       the first ones keeping theirs for life while the rest starve;
  *   <li>a refused login (a rotated secret, an expired token): the login is read afresh once, at once;
  *   <li>a database that is down when the container starts: init does not fail; the link connects (and migrates)
  *       at the first batch;
@@ -83,10 +85,16 @@ public final class DatabaseLink implements AutoCloseable {
     /** The connection is retired after this long, so server-side limits and failovers never meet a stale one. */
     static final long MAX_LIFETIME_MS = MINUTES.toMillis(30);
 
-    /** Full-jitter backoff between connection attempts: base and cap ("Exponential Backoff And Jitter", AWS). */
+    /**
+     * Full-jitter backoff between connection attempts: base and cap ("Exponential Backoff And Jitter", AWS). The cap
+     * is also at most an eighth of the time left, so that a container with little time makes several attempts and
+     * does not sleep through the connections that free up in it.
+     */
     static final long BACKOFF_BASE_MS = 25;
 
     static final long BACKOFF_CAP_MS = SECONDS.toMillis(1);
+
+    static final int BACKOFF_CAP_SHARE_OF_TIME_LEFT = 8;
 
     /**
      * How long a link that was refused for the connection limit gives its connection up after every invocation, so
@@ -532,7 +540,8 @@ public final class DatabaseLink implements AutoCloseable {
             throw new LinkUnavailableException("database unavailable until the invocation's deadline (" + (attempt + 1)
                     + " attempts): " + SqlFailures.describe(cause), cause);
         }
-        long ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt, 20));
+        long cap = Math.max(BACKOFF_BASE_MS, Math.min(BACKOFF_CAP_MS, latest / BACKOFF_CAP_SHARE_OF_TIME_LEFT));
+        long ceiling = Math.min(cap, BACKOFF_BASE_MS << Math.min(attempt, 20));
         long sleep = Math.min(latest, ThreadLocalRandom.current().nextLong(ceiling + 1));
         if (attempt == 0) {
             LOG.info("database unavailable; backing off", entry("reason", SqlFailures.describe(cause)));
