@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jooq.SQLDialect;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -244,7 +245,7 @@ public final class LocalPipeline {
      */
     private static String limitedLogin(String url, String adminUser, String adminPassword, int limit)
             throws SQLException {
-        String password = java.util.UUID.randomUUID().toString();
+        String password = UUID.randomUUID().toString();
         String database;
         try (Connection admin = DriverManager.getConnection(url, adminUser, adminPassword);
                 Statement sql = admin.createStatement()) {

@@ -58,13 +58,7 @@ public final class CustomerStreamHandler
     }
 
     private StreamsEventResponse handle(List<DynamodbStreamRecord> records, Context context) {
-        link.deadline(Deadlines.of(context));
-        try {
-            return handleWithinDeadline(records);
-        } finally {
-            link.endInvocation();
-            link.clearDeadline();
-        }
+        return link.invocation(Deadlines.of(context), () -> handleWithinDeadline(records));
     }
 
     private StreamsEventResponse handleWithinDeadline(List<DynamodbStreamRecord> records) {

@@ -91,13 +91,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, Context context) {
-        link.deadline(Deadlines.of(context));
-        try {
-            return handleWithinDeadline(records, context);
-        } finally {
-            link.endInvocation();
-            link.clearDeadline();
-        }
+        return link.invocation(Deadlines.of(context), () -> handleWithinDeadline(records, context));
     }
 
     private SQSBatchResponse handleWithinDeadline(List<SQSEvent.SQSMessage> records, Context context) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import org.crac.Context;
 import org.crac.Core;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * with a jOOQ configuration on it. One invocation runs at a time per container, so one connection is all a container
  * can use; more would only spend the database's connection budget ("Using database connections with Lambda", AWS).
  *
- * <p>Every wait is bounded by the invocation's deadline ({@link #deadline(long)}): a connection attempt takes at most
+ * <p>Every wait is bounded by the invocation's deadline ({@link #invocation}): a connection attempt takes at most
  * the time left (and at most {@link #CONNECT_TIMEOUT_MS}), and each statement, COMMIT included, runs with a network
  * timeout of the time left, so an invocation answers in time whatever the database does.
  *
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a database that refuses connections ("Too many connections" 1040, {@code max_user_connections} 1203 and
  *       1226) or is briefly down: short attempts with full-jitter backoff until the deadline, then
  *       {@link LinkUnavailableException}, which fails the batch as a whole for redelivery;
- *   <li>more containers than the login may hold connections: they take turns ({@link #endInvocation()}) instead of
+ *   <li>more containers than the login may hold connections: they take turns ({@link #invocation}) instead of
  *       the first ones keeping theirs for life while the rest starve;
  *   <li>a refused login (a rotated secret, an expired token): the login is read afresh once, at once;
  *   <li>a database that is down when the container starts: init does not fail; the link connects (and migrates)
@@ -200,15 +201,25 @@ public final class DatabaseLink implements AutoCloseable {
     }
 
     /**
-     * Sets the time by which this invocation must be done with the database (epoch milliseconds): connection
-     * attempts, backoff and every statement stop there. Call it at the start of each invocation.
+     * Runs one invocation's work on the link: connection attempts, backoff and every statement stop at
+     * {@code deadlineMillis} (epoch milliseconds: the invocation's remaining time less a safety margin); at the end the
+     * connection is given up if other containers need it ({@link #endInvocation()}) and the deadline is lifted.
      */
-    public synchronized void deadline(long epochMillis) {
+    public <T> T invocation(long deadlineMillis, Supplier<T> work) {
+        deadline(deadlineMillis);
+        try {
+            return work.get();
+        } finally {
+            endInvocation();
+            clearDeadline();
+        }
+    }
+
+    private synchronized void deadline(long epochMillis) {
         this.deadlineMillis = epochMillis;
     }
 
-    /** Lifts the deadline at the end of an invocation. */
-    public synchronized void clearDeadline() {
+    private synchronized void clearDeadline() {
         this.deadlineMillis = NO_DEADLINE;
     }
 
@@ -391,7 +402,7 @@ public final class DatabaseLink implements AutoCloseable {
     }
 
     /**
-     * Call at the end of each invocation, within its deadline: gives the connection up when others need it, so that
+     * At the end of each invocation, within its deadline: gives the connection up when others need it, so that
      * more containers than the database has connections for take turns instead of starving. A link that was refused
      * for the connection limit and waited {@link #SHARE_AFTER_WAIT_MS} or more for its connection (or gave up)
      * releases after every invocation for the next {@link #SHARE_AFTER_REFUSAL_MS}; a link
@@ -400,7 +411,7 @@ public final class DatabaseLink implements AutoCloseable {
      * releases once when it is. With the connection budget right, neither happens and the connection stays.
      * {@code TETHER_DB_SHARE_CONNECTIONS=false} turns this off.
      */
-    public synchronized void endInvocation() {
+    private synchronized void endInvocation() {
         if (connection == null || !config.shareConnections()) {
             return;
         }
