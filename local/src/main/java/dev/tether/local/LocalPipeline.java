@@ -64,7 +64,7 @@ public final class LocalPipeline {
 
         static Options defaults() {
             return new Options(20_000, 0.02, 0.002, 0, 4, 100, 200, 3, 2, null, null, null, SQLDialect.MARIADB, null,
-                    "tether-orders", 42, 900, true, 0, SECONDS.toMillis(1), false);
+                    "tether-orders", 42, 900, true, 0, SECONDS.toMillis(60), false);
         }
     }
 
@@ -386,8 +386,9 @@ public final class LocalPipeline {
               --window-ms N         batching window (200)
               --visibility-s N      visibility timeout of the queue (3)
               --max-receive N       receives before the dead-letter queue (2)
-              --function-timeout-ms N   the time each invocation is given (1000; AWS: at most a sixth of the
-                                    visibility timeout)
+              --function-timeout-ms N   the time each invocation is given (60000, as serverless.yml); under
+                                    --db-max-connections keep it at most a sixth of the visibility timeout, as AWS
+                                    advises, or messages come back while a container still waits for a connection
               --db-max-connections C    the handlers log in as a user of their own limited to C connections
                                     (embedded database only); the pipeline's checks keep the admin login
               --db-url URL          a MySQL/MariaDB to use instead of the embedded one (or TETHER_DB_URL)
