@@ -1,5 +1,6 @@
 package dev.tether.processor.link;
 
+import dev.tether.processor.config.TetherConfig;
 import org.jooq.Configuration;
 
 /**
@@ -12,8 +13,8 @@ public final class StatementBudget {
     /** The key of the budget in a jOOQ {@link Configuration#data()}. */
     static final String KEY = "dev.tether.statementBudget";
 
-    /** What a statement is kept under where no link set a budget (dry runs, tools). */
-    public static final int DEFAULT_BYTES = 4 * 1024 * 1024;
+    /** What a statement is kept under where no link set a budget (dry runs, tools): the configuration's default. */
+    public static final int DEFAULT_BYTES = TetherConfig.DEFAULT_MAX_STATEMENT_BYTES;
 
     private StatementBudget() {}
 
