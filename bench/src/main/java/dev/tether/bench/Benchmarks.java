@@ -1,14 +1,14 @@
 package dev.tether.bench;
 
-import dev.tether.processor.handler.InvocationContext;
+import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.local.CommandLine;
-import dev.tether.processor.config.IdempotencySettings;
-import dev.tether.processor.config.IdempotencySettings.Mode;
-import dev.tether.processor.config.TetherConfig;
+import dev.tether.lambda.config.IdempotencySettings;
+import dev.tether.lambda.config.IdempotencySettings.Mode;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.CustomerStreamHandler;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.schema.TetherSchema;

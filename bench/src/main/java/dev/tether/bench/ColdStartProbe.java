@@ -1,6 +1,6 @@
 package dev.tether.bench;
 
-import dev.tether.processor.handler.InvocationContext;
+import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.tether.local.Container;
-import dev.tether.processor.order.InvalidEventException;
+import dev.tether.lambda.InvalidMessageException;
 import dev.tether.processor.order.OrderEvent;
 import dev.tether.processor.order.OrderEvent.OrderLine;
 import dev.tether.processor.order.OrderEvent.OrderUpserted;
@@ -71,7 +71,7 @@ final class NaiveContainer implements Container {
             for (SQSMessage message : event.getRecords()) {
                 try {
                     apply(connection, parser.parse(message.getBody()));
-                } catch (InvalidEventException | SQLException e) {
+                } catch (InvalidMessageException | SQLException e) {
                     failures.add(new BatchItemFailure(message.getMessageId()));
                 }
             }

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.tether.processor.config.TetherConfig;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
 import java.util.Map;
 

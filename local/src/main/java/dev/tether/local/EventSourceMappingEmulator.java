@@ -1,6 +1,6 @@
 package dev.tether.local;
 
-import dev.tether.processor.handler.InvocationContext;
+import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;

@@ -6,7 +6,7 @@ import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.local.CommandLine.HelpRequested;
 import dev.tether.local.CommandLine.UsageException;
 import dev.tether.local.EventGenerator.Generated;
-import dev.tether.processor.config.TetherConfig;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.schema.TetherSchema;
 import java.io.FileOutputStream;
 import java.io.PrintStream;

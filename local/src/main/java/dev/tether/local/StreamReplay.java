@@ -1,13 +1,13 @@
 package dev.tether.local;
 
-import dev.tether.processor.handler.InvocationContext;
+import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tether.embedded.EmbeddedMariaDb;
-import dev.tether.processor.config.TetherConfig;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.CustomerStreamHandler;
 import dev.tether.schema.TetherSchema;
 import java.io.InputStream;

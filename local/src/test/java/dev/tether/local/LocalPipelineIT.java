@@ -3,7 +3,7 @@ package dev.tether.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.embedded.EmbeddedMariaDb;
-import dev.tether.processor.config.TetherConfig;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.CustomerStreamHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

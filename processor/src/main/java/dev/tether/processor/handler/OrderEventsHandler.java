@@ -1,53 +1,38 @@
 package dev.tether.processor.handler;
 
-import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.tether.processor.batch.OrderBatchProcessor;
-import dev.tether.processor.batch.OrderBatchProcessor.BatchResult;
-import dev.tether.processor.batch.OrderExecution;
-import dev.tether.processor.batch.PowertoolsExecution;
-import dev.tether.processor.batch.TransactionalExecution;
-import dev.tether.processor.config.IdempotencySettings;
-import dev.tether.processor.config.IdempotencySettings.Mode;
-import dev.tether.processor.config.TetherConfig;
-import dev.tether.processor.idempotency.ExpiredRecordSweeper;
-import dev.tether.processor.idempotency.IdempotencyKeys;
-import dev.tether.processor.idempotency.IdempotentOrderApplier;
-import dev.tether.processor.idempotency.PowertoolsIdempotency;
-import dev.tether.processor.idempotency.TransactionalIdempotency;
-import dev.tether.processor.link.DatabaseLink;
-import dev.tether.processor.observe.BatchMetrics;
+import dev.tether.lambda.SqsBatchHandler;
+import dev.tether.lambda.SqsRoute;
+import dev.tether.lambda.config.TetherConfig;
+import dev.tether.lambda.link.DatabaseLink;
+import dev.tether.processor.order.OrderEvent.OrderUpserted;
+import dev.tether.processor.order.OrderEvent.PaymentCaptured;
 import dev.tether.processor.order.OrderEventParser;
 import dev.tether.processor.write.OrderEventWriter;
-import java.time.Clock;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.idempotency.Idempotency;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * Lambda entry point for SQS order events: lands {@code OrderUpserted} and {@code PaymentCaptured} events in MySQL,
  * each effect exactly once, and reports partial batch failures. Configure the event source mapping with
  * {@code FunctionResponseTypes: [ReportBatchItemFailures]}, or Lambda ignores the reported failures.
  *
- * <p>Everything expensive is built once, in the constructor, when Lambda creates the container; every invocation
- * of that container reuses the same database connection.
+ * <p>Two routes on Tether's envelope, each reading its bodies with the tuned order parser and writing a whole batch
+ * in a few multi-row statements; everything else is {@link SqsBatchHandler}'s.
  */
 public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OrderEventsHandler.class);
+    static final String SAMPLE_ORDER = "{\"eventId\":\"00000000-0000-4000-8000-000000000000\","
+            + "\"type\":\"OrderUpserted\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"orderId\":\"prime\","
+            + "\"customerId\":\"prime\",\"status\":\"PLACED\",\"currency\":\"EUR\",\"totalCents\":1,\"version\":1,"
+            + "\"lines\":[{\"sku\":\"prime\",\"quantity\":1,\"unitPriceCents\":1}]}}";
 
-    private final DatabaseLink link;
-    private final OrderBatchProcessor processor;
-    private final ExpiredRecordSweeper sweeper;
-    private final Clock clock = Clock.systemUTC();
-    private final boolean powertoolsFlow;
-    private final BatchMetrics metrics;
+    static final String SAMPLE_PAYMENT = "{\"eventId\":\"00000000-0000-4000-8000-000000000001\","
+            + "\"type\":\"PaymentCaptured\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"paymentId\":\"prime\","
+            + "\"customerId\":\"prime\",\"amountCents\":1,\"currency\":\"EUR\"}}";
+
+    private final SqsBatchHandler handler;
 
     /** The constructor Lambda calls: reads {@code TETHER_*} from the environment once. */
     public OrderEventsHandler() {
@@ -56,95 +41,35 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
 
     /** A handler on its own link to the database {@code config} names. */
     public OrderEventsHandler(TetherConfig config) {
-        this.link = new DatabaseLink(config);
-        IdempotencySettings idempotency = config.idempotency();
+        OrderEventParser parser = new OrderEventParser(!config.idempotency().fallbackToMessageId());
         OrderEventWriter writer = new OrderEventWriter();
-        OrderExecution execution = switch (idempotency.mode()) {
-            case NONE -> new TransactionalExecution(link, writer, null, clock);
-            case TRANSACTIONAL -> new TransactionalExecution(
-                    link, writer, new TransactionalIdempotency(idempotency.expiry()), clock);
-            case POWERTOOLS_MYSQL, POWERTOOLS_DYNAMODB -> {
-                PowertoolsIdempotency.configure(idempotency, link);
-                yield new PowertoolsExecution(new IdempotentOrderApplier(link, writer));
-            }
-        };
-        this.powertoolsFlow = idempotency.mode() == Mode.POWERTOOLS_MYSQL || idempotency.mode() == Mode.POWERTOOLS_DYNAMODB;
-        this.sweeper = idempotency.mode() == Mode.TRANSACTIONAL || idempotency.mode() == Mode.POWERTOOLS_MYSQL
-                ? new ExpiredRecordSweeper(link)
-                : null;
-        IdempotencyKeys keys = idempotency.mode() == Mode.NONE ? null : new IdempotencyKeys(idempotency);
-        OrderEventParser parser = new OrderEventParser(!idempotency.fallbackToMessageId());
-        this.processor = new OrderBatchProcessor(parser, keys, execution, config.fifoFailure());
-        this.metrics = new BatchMetrics(config.metricsNamespace(), "orders", link);
-        if (config.prime()) {
-            HotPath.primeOrders(config, parser, keys, writer);
-        }
+        this.handler = SqsBatchHandler.builder()
+                .config(config)
+                .name("orders")
+                .route(SqsRoute.of("OrderUpserted", OrderUpserted.class)
+                        .reader(message -> (OrderUpserted) parser.parse(message.body()))
+                        .writer(writer::writeOrders)
+                        .sample(SAMPLE_ORDER))
+                .route(SqsRoute.of("PaymentCaptured", PaymentCaptured.class)
+                        .reader(message -> (PaymentCaptured) parser.parse(message.body()))
+                        .writer(writer::writeBalances)
+                        .sample(SAMPLE_PAYMENT))
+                .build();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        if (context == null) {
-            return handle(records, null);
-        }
-        return PowertoolsLogging.withLogging(context, () -> handle(records, context));
-    }
-
-    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, Context context) {
-        return link.invocation(Deadlines.of(context), () -> handleWithinDeadline(records, context));
-    }
-
-    private SQSBatchResponse handleWithinDeadline(List<SQSEvent.SQSMessage> records, Context context) {
-        long started = System.nanoTime();
-        if (powertoolsFlow) {
-            Idempotency.registerLambdaContext(context);
-        }
-        BatchResult result = processor.process(records);
-        double durationMs = (System.nanoTime() - started) / 1e6;
-        LOG.info(
-                "batch processed",
-                entry("records", records.size()),
-                entry("committed", result.committed()),
-                entry("duplicates", result.duplicates()),
-                entry("failed", result.failed()),
-                entry("transactions", result.transactions()),
-                entry("connectionNew", link.lastConnectionWasNew()),
-                entry("connectionAgeMs", link.connectionAgeMillis()),
-                entry("reconnects", link.reconnects()),
-                entry("retries", link.retries()),
-                entry("durationMs", durationMs));
-        metrics.record(result.committed(), result.failed(), result.duplicates(), durationMs);
-        if (result.failed() == 0) {
-            // Housekeeping only after a clean batch, within the same deadline: never spend a struggling
-            // invocation's time on it.
-            sweepExpiredRecords();
-        }
-        return result.response();
-    }
-
-    private void sweepExpiredRecords() {
-        if (sweeper == null) {
-            return;
-        }
-        try {
-            int deleted = sweeper.sweepIfDue(clock.instant());
-            if (deleted > 0) {
-                LOG.info("expired idempotency records deleted", entry("rows", deleted));
-            }
-        } catch (RuntimeException e) {
-            // The batch is done and reported; a failed sweep is retried at the next interval.
-            LOG.warn("sweeping expired idempotency records failed", entry("reason", e.getMessage()));
-        }
+        return handler.handleRequest(event, context);
     }
 
     /** The container's database link. */
     public DatabaseLink link() {
-        return link;
+        return handler.link();
     }
 
     /** Closes the link; Lambda never calls it, tests and local runners do. */
     @Override
     public void close() {
-        link.close();
+        handler.close();
     }
 }

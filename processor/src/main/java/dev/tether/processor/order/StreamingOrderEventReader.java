@@ -1,5 +1,7 @@
 package dev.tether.processor.order;
 
+import dev.tether.lambda.InvalidMessageException;
+import dev.tether.lambda.json.UtcTimestamps;
 import dev.tether.processor.order.JsonCursor.GiveUp;
 import dev.tether.processor.order.OrderEvent.OrderLine;
 import dev.tether.processor.order.OrderEvent.OrderUpserted;
@@ -58,13 +60,13 @@ final class StreamingOrderEventReader {
         }
         try {
             return read(new JsonCursor(body));
-        } catch (GiveUp | InvalidEventException | RuntimeException e) {
+        } catch (GiveUp | InvalidMessageException | RuntimeException e) {
             // Not vouched for: the tree reader accepts or rejects it and names the field.
             return null;
         }
     }
 
-    private OrderEvent read(JsonCursor json) throws GiveUp, InvalidEventException {
+    private OrderEvent read(JsonCursor json) throws GiveUp, InvalidMessageException {
         Names names = new Names();
         String eventId = null;
         String type = null;
@@ -116,7 +118,7 @@ final class StreamingOrderEventReader {
         long amountCents;
         List<OrderLine> lines;
 
-        OrderUpserted order(UUID eventId, Instant occurredAt) throws GiveUp, InvalidEventException {
+        OrderUpserted order(UUID eventId, Instant occurredAt) throws GiveUp, InvalidMessageException {
             names.require(ORDER_ID | CUSTOMER_ID | STATUS | CURRENCY | TOTAL_CENTS | VERSION | LINES);
             return new OrderUpserted(
                     eventId,
@@ -130,7 +132,7 @@ final class StreamingOrderEventReader {
                     lines);
         }
 
-        PaymentCaptured payment(UUID eventId, Instant occurredAt) throws GiveUp, InvalidEventException {
+        PaymentCaptured payment(UUID eventId, Instant occurredAt) throws GiveUp, InvalidMessageException {
             // A payment does not know orderId, status, totalCents, version or lines: in a payment they are unknown
             // fields the tree reader ignores, whatever they hold; here they were read as an order's, so give up.
             names.require(PAYMENT_ID | CUSTOMER_ID | AMOUNT_CENTS | CURRENCY);
@@ -212,7 +214,7 @@ final class StreamingOrderEventReader {
                     OrderEventParser.id(sku, path + ".sku"),
                     (int) OrderEventParser.range(quantity, path + ".quantity", 1, Integer.MAX_VALUE),
                     OrderEventParser.range(unitPriceCents, path + ".unitPriceCents", 0, Long.MAX_VALUE));
-        } catch (InvalidEventException e) {
+        } catch (InvalidMessageException e) {
             throw GiveUp.INSTANCE;
         }
     }

@@ -23,6 +23,8 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Condition;
 import org.jooq.impl.DSL;
+import dev.tether.lambda.write.RepeatedRows;
+import dev.tether.lambda.write.StatementBytes;
 
 /**
  * Applies order events with multi-row statements: however many events a group holds, it costs one locking read,
@@ -104,15 +106,23 @@ public final class OrderEventWriter {
             }
         }
         if (!latestOrders.isEmpty()) {
-            writeOrders(tx, List.copyOf(latestOrders.values()));
+            writeLatestOrders(tx, List.copyOf(latestOrders.values()));
         }
         if (!payments.isEmpty()) {
-            payments.sort(Comparator.comparing(PaymentCaptured::customerId).thenComparing(PaymentCaptured::currency));
             writeBalances(tx, payments);
         }
     }
 
-    private void writeOrders(DSLContext tx, List<OrderUpserted> orders) {
+    /** Applies {@code orders} through {@code tx}: of several for one order, the highest version wins. */
+    public void writeOrders(DSLContext tx, List<OrderUpserted> orders) {
+        Map<String, OrderUpserted> latest = new TreeMap<>();
+        for (OrderUpserted order : orders) {
+            latest.merge(order.orderId(), order, (a, b) -> b.version() > a.version() ? b : a);
+        }
+        writeLatestOrders(tx, List.copyOf(latest.values()));
+    }
+
+    private void writeLatestOrders(DSLContext tx, List<OrderUpserted> orders) {
         // Lock the stored rows (and, under REPEATABLE READ, the gaps of absent ones) and learn their versions, so
         // that only the winners' lines are replaced.
         Map<String, Long> storedVersions = new HashMap<>();
@@ -166,8 +176,11 @@ public final class OrderEventWriter {
         return when(newer, excluded(column)).otherwise(column);
     }
 
-    private void writeBalances(DSLContext tx, List<PaymentCaptured> payments) {
-        BALANCES_UPSERT.execute(tx, payments, (statement, at, p) -> {
+    /** Adds {@code payments} to their balances through {@code tx}, in key order. */
+    public void writeBalances(DSLContext tx, List<PaymentCaptured> payments) {
+        List<PaymentCaptured> sorted = new ArrayList<>(payments);
+        sorted.sort(Comparator.comparing(PaymentCaptured::customerId).thenComparing(PaymentCaptured::currency));
+        BALANCES_UPSERT.execute(tx, sorted, (statement, at, p) -> {
             statement.setString(at, p.customerId());
             statement.setString(at + 1, p.currency());
             statement.setLong(at + 2, p.amountCents());

@@ -1,15 +1,16 @@
 package dev.tether.processor.handler;
 
+import dev.tether.lambda.InvocationContext;
 import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import dev.tether.processor.testing.SqsEvents;
-import dev.tether.processor.testing.SqsEvents.Message;
-import dev.tether.processor.testing.Sql;
-import dev.tether.processor.testing.TestDatabase;
-import dev.tether.processor.testing.TestDatabase.Database;
+import dev.tether.testing.SqsEvents;
+import dev.tether.testing.SqsEvents.Message;
+import dev.tether.testing.Sql;
+import dev.tether.testing.TestDatabase;
+import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.tether.processor.handler;
 
+import dev.tether.lambda.InvocationContext;
 import static dev.tether.processor.testing.StreamEvents.Rec.insert;
 import static dev.tether.processor.testing.StreamEvents.Rec.modify;
 import static dev.tether.processor.testing.StreamEvents.Rec.remove;
@@ -11,11 +12,11 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchIt
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.tether.processor.testing.Sql;
+import dev.tether.testing.Sql;
 import dev.tether.processor.testing.StreamEvents;
 import dev.tether.processor.testing.StreamEvents.Rec;
-import dev.tether.processor.testing.TestDatabase;
-import dev.tether.processor.testing.TestDatabase.Database;
+import dev.tether.testing.TestDatabase;
+import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

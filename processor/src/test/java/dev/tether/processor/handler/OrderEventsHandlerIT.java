@@ -1,5 +1,6 @@
 package dev.tether.processor.handler;
 
+import dev.tether.lambda.InvocationContext;
 import static dev.tether.processor.testing.OrderEvents.orderUpserted;
 import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,13 +9,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
-import dev.tether.processor.testing.SqsEvents;
-import dev.tether.processor.testing.SqsEvents.Message;
-import dev.tether.processor.config.TetherConfig;
-import dev.tether.processor.testing.FaultProxy;
-import dev.tether.processor.testing.Sql;
-import dev.tether.processor.testing.TestDatabase;
-import dev.tether.processor.testing.TestDatabase.Database;
+import dev.tether.testing.SqsEvents;
+import dev.tether.testing.SqsEvents.Message;
+import dev.tether.lambda.config.TetherConfig;
+import dev.tether.testing.FaultProxy;
+import dev.tether.testing.Sql;
+import dev.tether.testing.TestDatabase;
+import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

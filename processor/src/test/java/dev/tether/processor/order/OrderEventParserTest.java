@@ -1,5 +1,6 @@
 package dev.tether.processor.order;
 
+import dev.tether.lambda.InvalidMessageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class OrderEventParserTest {
     private final OrderEventParser parser = new OrderEventParser();
 
     @Test
-    void parsesTheContractsOrderUpsertedExample() throws InvalidEventException {
+    void parsesTheContractsOrderUpsertedExample() throws InvalidMessageException {
         OrderEvent event = parser.parse(ORDER);
 
         assertThat(event).isEqualTo(new OrderUpserted(
@@ -47,7 +48,7 @@ class OrderEventParserTest {
     }
 
     @Test
-    void parsesTheContractsPaymentCapturedExample() throws InvalidEventException {
+    void parsesTheContractsPaymentCapturedExample() throws InvalidMessageException {
         OrderEvent event = parser.parse(PAYMENT);
 
         assertThat(event).isEqualTo(new PaymentCaptured(
@@ -60,7 +61,7 @@ class OrderEventParserTest {
     }
 
     @Test
-    void ignoresFieldsItDoesNotKnow() throws InvalidEventException {
+    void ignoresFieldsItDoesNotKnow() throws InvalidMessageException {
         String body = ORDER.replace("\"version\": 1,", "\"version\": 1, \"channel\": {\"web\": [1, 2]},")
                 .replace("\"type\"", "\"traceId\": \"abc\", \"type\"");
 
@@ -68,14 +69,14 @@ class OrderEventParserTest {
     }
 
     @Test
-    void acceptsAnOffsetAndKeepsMicroseconds() throws InvalidEventException {
+    void acceptsAnOffsetAndKeepsMicroseconds() throws InvalidMessageException {
         OrderEvent event = parser.parse(ORDER.replace("2026-11-26T10:15:30.123456Z", "2026-11-26T11:15:30.1234567+01:00"));
 
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-26T10:15:30.123456Z"));
     }
 
     @Test
-    void acceptsEmptyLinesAndTheLimitsOfEveryRange() throws InvalidEventException {
+    void acceptsEmptyLinesAndTheLimitsOfEveryRange() throws InvalidMessageException {
         String body = ORDER.replace("[{\"sku\": \"SKU-1\", \"quantity\": 1, \"unitPriceCents\": 2599}]", "[]")
                 .replace("\"totalCents\": 2599", "\"totalCents\": 0")
                 .replace("\"version\": 1", "\"version\": 9223372036854775807")
@@ -89,7 +90,7 @@ class OrderEventParserTest {
     }
 
     @Test
-    void countsIdLengthInCharactersNotBytes() throws InvalidEventException {
+    void countsIdLengthInCharactersNotBytes() throws InvalidMessageException {
         String sixtyFourEmoji = "\uD83D\uDCE6".repeat(64);
 
         OrderUpserted order = (OrderUpserted) parser.parse(ORDER.replace("ord-1001", sixtyFourEmoji));
@@ -178,7 +179,7 @@ class OrderEventParserTest {
     }
 
     @Test
-    void readsUuidsInEitherCaseAndNothingThatOnlyLooksLikeOne() throws InvalidEventException {
+    void readsUuidsInEitherCaseAndNothingThatOnlyLooksLikeOne() throws InvalidMessageException {
         java.util.Random random = new java.util.Random(7);
         for (int i = 0; i < 1_000; i++) {
             UUID uuid = new UUID(random.nextLong(), random.nextLong());
@@ -195,7 +196,7 @@ class OrderEventParserTest {
             "0b7c3f0e3f1a-4c43-9a43-6a2f8f1f2b11-"
         }) {
             assertThatThrownBy(() -> OrderEventParser.uuid(notAUuid, "eventId"))
-                    .as(notAUuid).isInstanceOf(InvalidEventException.class);
+                    .as(notAUuid).isInstanceOf(InvalidMessageException.class);
         }
     }
 
@@ -208,8 +209,8 @@ class OrderEventParserTest {
 
     private void assertInvalid(String body, String field) {
         assertThatThrownBy(() -> parser.parse(body))
-                .isInstanceOf(InvalidEventException.class)
-                .satisfies(e -> assertThat(((InvalidEventException) e).field()).isEqualTo(field));
+                .isInstanceOf(InvalidMessageException.class)
+                .satisfies(e -> assertThat(((InvalidMessageException) e).field()).isEqualTo(field));
     }
 
     private static String linesBody(int count) {

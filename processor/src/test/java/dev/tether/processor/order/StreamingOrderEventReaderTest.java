@@ -1,5 +1,7 @@
 package dev.tether.processor.order;
 
+import dev.tether.lambda.json.UtcTimestamps;
+import dev.tether.lambda.InvalidMessageException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -43,7 +45,7 @@ class StreamingOrderEventReaderTest {
                 + "\"customerId\":\"c\",\"status\":\"CANCELLED\",\"currency\":\"USD\",\"totalCents\":0,"
                 + "\"version\":999999999999999999,\"lines\":[],\"paymentId\":\"ignored\"}}"
     })
-    void readsTheUsualBodiesItselfAndAgreesWithTheTree(String body) throws InvalidEventException {
+    void readsTheUsualBodiesItselfAndAgreesWithTheTree(String body) throws InvalidMessageException {
         OrderEvent streamed = new StreamingOrderEventReader(false).read(body);
 
         assertThat(streamed).as("the fast path must handle the usual bodies").isNotNull();
@@ -106,10 +108,10 @@ class StreamingOrderEventReaderTest {
 
     private static void agree(OrderEventParser parser, boolean eventIdRequired, String body) {
         OrderEvent tree;
-        InvalidEventException treeError = null;
+        InvalidMessageException treeError = null;
         try {
             tree = parser.parseTree(body);
-        } catch (InvalidEventException e) {
+        } catch (InvalidMessageException e) {
             tree = null;
             treeError = e;
         }
@@ -124,7 +126,7 @@ class StreamingOrderEventReaderTest {
             OrderEvent parsed = parser.parse(body);
             assertThat(treeError).as("parse accepted what the tree rejects: %s", body).isNull();
             assertThat(parsed).as(body).isEqualTo(tree);
-        } catch (InvalidEventException e) {
+        } catch (InvalidMessageException e) {
             assertThat(treeError).as("parse rejected what the tree accepts: %s", body).isNotNull();
             assertThat(e.field()).as(body).isEqualTo(treeError.field());
             assertThat(e.reason()).as(body).isEqualTo(treeError.reason());

@@ -1,0 +1,97 @@
+package dev.tether.examples.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import dev.tether.testing.JarDriver;
+import dev.tether.testing.Sql;
+import dev.tether.testing.TestDatabase;
+import dev.tether.testing.TestDatabase.Database;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployable {@code target/inventory.jar} as Lambda runs it: a JVM of its own, the handler built by its no-arg
+ * constructor from {@code TETHER_*} variables alone ({@code TETHER_DB_MIGRATE} unset), on an empty database.
+ */
+class InventoryJarIT {
+
+    private static final Path JAR = Path.of("target", "inventory.jar");
+
+    @Test
+    void theJarCreatesItsTablesOnAnEmptyDatabaseAndAppliesEachEventOnce() throws Exception {
+        Database database = TestDatabase.empty("tether_it_inventory_jar");
+        Path event = Files.createTempFile("inventory-event", ".json");
+        Files.writeString(event, Files.readString(Path.of("src", "test", "resources", "sqs", "inventory-batch.json")));
+
+        String output = runJar(database, event, 2);
+
+        List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
+        assertThat(responses).hasSize(2).allSatisfy(r -> assertThat(r)
+                .contains("b7c1d0e2-0000-4000-8000-000000000003")
+                .doesNotContain("b7c1d0e2-0000-4000-8000-000000000001")
+                .doesNotContain("b7c1d0e2-0000-4000-8000-000000000002"));
+        // The same batch delivered twice: each eventId applies once.
+        assertThat(Sql.rows(database, "SELECT CONCAT(sku, '|', warehouse, '|', quantity) FROM inventory ORDER BY sku"))
+                .containsExactly("sku-1|ams|3", "sku-2|rtm|-1");
+    }
+
+    @Test
+    void theJarHoldsTheHandlerTheLibraryAndBothMigrationsButNoTestCode() throws Exception {
+        List<String> entries = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            zip.stream().forEach(e -> entries.add(e.getName()));
+        }
+
+        assertThat(entries).contains(
+                "dev/tether/examples/inventory/InventoryHandler.class",
+                "dev/tether/examples/inventory/db/tables/Inventory.class",
+                "db/migration/V1__inventory.sql",
+                "dev/tether/lambda/migration/V1__idempotency_records.sql",
+                "dev/tether/lambda/SqsBatchHandler.class");
+        assertThat(entries).noneMatch(e -> e.startsWith("dev/tether/testing/") || e.startsWith("org/junit/")
+                || e.startsWith("ch/vorburger/") || e.startsWith("org/elasticmq/"));
+    }
+
+    private static String runJar(Database database, Path event, int invocations) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        JAR + File.pathSeparator + jarOf(PojoSerializer.class) + File.pathSeparator + jarOf(JarDriver.class),
+                        JarDriver.class.getName(),
+                        InventoryHandler.class.getName(),
+                        SQSEvent.class.getName(),
+                        SQSBatchResponse.class.getName(),
+                        event.toString(),
+                        String.valueOf(invocations))
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("TETHER_"));
+        builder.environment().put("TETHER_DB_URL", database.url());
+        builder.environment().put("TETHER_DB_USER", database.user());
+        builder.environment().put("TETHER_DB_PASSWORD", database.password());
+        Path log = Files.createTempFile("inventory-jar", ".log");
+        Process process = builder.redirectOutput(log.toFile()).start();
+        process.getOutputStream().close();
+        boolean exited = process.waitFor(90, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(exited).as("the JVM running the jar exits by itself\n" + output).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private static String jarOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tether.lambda.link;
+
+import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import dev.tether.lambda.config.TetherConfig;
+import dev.tether.lambda.InvocationContext;
+import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.testing.FaultProxy;
+import dev.tether.testing.SqsEvents;
+import dev.tether.testing.SqsEvents.Message;
+import dev.tether.testing.Sql;
+import dev.tether.testing.TestDatabase;
+import dev.tether.testing.TestDatabase.Database;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a container does at init with the database up: one connection, migrated on, ready for the first batch. */
+class LinkInitIT {
+
+    @Test
+    void initOpensOneConnectionMigratesOnItAndTheFirstBatchFindsItReady() throws Exception {
+        Database empty = TestDatabase.empty("tether_it_init");
+        try (FaultProxy proxy = FaultProxy.inFrontOf(empty.url())) {
+            TetherConfig config =
+                    TetherConfig.of(proxy.route(empty.url()), empty.user(), empty.password(), empty.dialect());
+
+            try (OrderEventsHandler handler = new OrderEventsHandler(config)) {
+                // Migrated during init, on the one connection init opened.
+                assertThat(Sql.rows(empty, "SELECT version FROM flyway_schema_history WHERE success = 1"
+                        + " ORDER BY installed_rank")).containsExactly("1", "2", "3", "4");
+                // Tether's own migration, in its own history, from a baseline: the schema was no longer empty.
+                assertThat(Sql.rows(empty, "SELECT version FROM tether_schema_history WHERE success = 1"
+                        + " ORDER BY installed_rank")).containsExactly("0", "1");
+                assertThat(proxy.connectionsAccepted()).isEqualTo(1);
+
+                SQSBatchResponse first = handler.handleRequest(
+                        SqsEvents.event(List.of(Message.of(paymentCaptured("cus-init", 5, "EUR")))),
+                        new InvocationContext("tether-orders", 10_000));
+
+                assertThat(first.getBatchItemFailures()).isEmpty();
+                assertThat(proxy.connectionsAccepted()).as("the first batch used init's connection").isEqualTo(1);
+                assertThat(handler.link().connectionsOpened()).isEqualTo(1);
+                assertThat(Sql.rows(empty, "SELECT balance_cents FROM customer_balances")).containsExactly("5");
+            }
+        }
+    }
+}
