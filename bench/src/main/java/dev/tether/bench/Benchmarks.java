@@ -1,14 +1,14 @@
 package dev.tether.bench;
 
-import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tether.embedded.EmbeddedMariaDb;
-import dev.tether.local.CommandLine;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.IdempotencySettings.Mode;
 import dev.tether.lambda.config.TetherConfig;
+import dev.tether.local.CommandLine;
 import dev.tether.processor.handler.CustomerStreamHandler;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.schema.TetherSchema;
@@ -47,6 +47,7 @@ public final class Benchmarks {
     private static final int STREAM_LARGE = 10_000;
     /** Records per block of invocations, spread over the batches of one size, and the time a block may take. */
     private static final int BLOCK_RECORDS = 500;
+
     private static final double BLOCK_MILLIS = 1_000;
     private static final String FLOOR = "floor for exactly-once: plain JDBC, records insert + upsert";
 
@@ -67,8 +68,8 @@ public final class Benchmarks {
                                     naive handler, through the local pipeline; rewrites only that section of --out
             About 4 minutes on 2 cores with the defaults; --load about 5 more.""";
 
-    private record Options(int rounds, Path out, String dbUrl, String dbUser, String dbPassword, SQLDialect dialect,
-            boolean load) {}
+    private record Options(
+            int rounds, Path out, String dbUrl, String dbUser, String dbPassword, SQLDialect dialect, boolean load) {}
 
     /** Notes written by people follow this marker in the report and survive a new run. */
     private static final String NOTES_MARKER = "<!-- notes: kept across runs -->";
@@ -78,8 +79,8 @@ public final class Benchmarks {
         System.setProperty("tether.log.level", "ERROR");
         java.io.PrintStream console = System.out;
         System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        String section = LoadRun.markdown(LoadRun.run(System.err),
-                "java -jar bench/target/tether-bench.jar " + String.join(" ", args));
+        String section = LoadRun.markdown(
+                LoadRun.run(System.err), "java -jar bench/target/tether-bench.jar " + String.join(" ", args));
         String document = Files.exists(out) ? Files.readString(out) : "# Performance\n\n";
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, LoadRun.withSection(document, section, NOTES_MARKER));
@@ -89,23 +90,33 @@ public final class Benchmarks {
 
     private static Options options(CommandLine line) throws CommandLine.UsageException {
         String url = line.text("--db-url", null);
-        String dialect = line.text("--db-dialect", url == null ? "MARIADB" : "MYSQL").toUpperCase(Locale.ROOT);
+        String dialect =
+                line.text("--db-dialect", url == null ? "MARIADB" : "MYSQL").toUpperCase(Locale.ROOT);
         if (!dialect.equals("MYSQL") && !dialect.equals("MARIADB")) {
             throw new CommandLine.UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialect + "'");
         }
         if (line.flag("--load") && url != null) {
-            throw new CommandLine.UsageException("--load runs on the embedded MariaDB, whose connections it limits;"
-                    + " it takes no --db-url");
+            throw new CommandLine.UsageException(
+                    "--load runs on the embedded MariaDB, whose connections it limits;" + " it takes no --db-url");
         }
-        return new Options(line.integer("--rounds", 7, 1), Path.of(line.text("--out", "docs/PERFORMANCE.md")), url,
-                line.text("--db-user", null), line.text("--db-password", null), SQLDialect.valueOf(dialect),
+        return new Options(
+                line.integer("--rounds", 7, 1),
+                Path.of(line.text("--out", "docs/PERFORMANCE.md")),
+                url,
+                line.text("--db-user", null),
+                line.text("--db-password", null),
+                SQLDialect.valueOf(dialect),
                 line.flag("--load"));
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = CommandLine.parseOrExit(args, USAGE,
-                Set.of("--rounds", "--out", "--db-url", "--db-user", "--db-password", "--db-dialect"), Set.of("--load"),
-                0, Benchmarks::options);
+        Options options = CommandLine.parseOrExit(
+                args,
+                USAGE,
+                Set.of("--rounds", "--out", "--db-url", "--db-user", "--db-password", "--db-dialect"),
+                Set.of("--load"),
+                0,
+                Benchmarks::options);
         if (options.load()) {
             runLoad(options.out(), args);
             return;
@@ -146,7 +157,8 @@ public final class Benchmarks {
 
         Connection limitConnection = DriverManager.getConnection(url, user, password);
         limitConnection.setAutoCommit(false);
-        OrderEventsHandler none = new OrderEventsHandler(base.withIdempotency(IdempotencySettings.defaults().withMode(Mode.NONE)));
+        OrderEventsHandler none = new OrderEventsHandler(
+                base.withIdempotency(IdempotencySettings.defaults().withMode(Mode.NONE)));
         OrderEventsHandler transactional = new OrderEventsHandler(base);
         OrderEventsHandler perRecord = new OrderEventsHandler(
                 base.withIdempotency(IdempotencySettings.defaults().withMode(Mode.POWERTOOLS_MYSQL)));
@@ -156,17 +168,23 @@ public final class Benchmarks {
 
         Map<String, Scenario> scenarios = new LinkedHashMap<>();
         scenarios.put("limit: plain JDBC, one multi-row upsert", size -> limit(limitConnection, size));
-        scenarios.put("naive: connection per invocation, statement per record", size -> naive(dbUrl, dbUser, dbPassword, size));
+        scenarios.put(
+                "naive: connection per invocation, statement per record",
+                size -> naive(dbUrl, dbUser, dbPassword, size));
         scenarios.put(FLOOR, size -> exactlyOnceFloor(limitConnection, size));
         scenarios.put("Tether, idempotency off", size -> invoke(none, size));
         scenarios.put("Tether, transactional idempotency", size -> invoke(transactional, size));
         scenarios.put("Powertools per-record idempotency (powertools-mysql)", size -> invoke(perRecord, size));
-        scenarios.put("stream limit: plain JDBC, one multi-row upsert", size -> streamLimit(limitConnection, size, sequence));
+        scenarios.put(
+                "stream limit: plain JDBC, one multi-row upsert", size -> streamLimit(limitConnection, size, sequence));
         scenarios.put("Tether stream handler", size -> {
-            DynamodbEvent event = LambdaEventSerializers.serializerFor(DynamodbEvent.class, Benchmarks.class.getClassLoader())
-                    .fromJson(new ByteArrayInputStream(Events.streamJson(size, sequence[0] += size)
-                            .getBytes(StandardCharsets.UTF_8)));
-            return () -> check(stream.handleRequest(event, new InvocationContext("tether-bench", 60_000)).getBatchItemFailures().isEmpty());
+            DynamodbEvent event = LambdaEventSerializers.serializerFor(
+                            DynamodbEvent.class, Benchmarks.class.getClassLoader())
+                    .fromJson(new ByteArrayInputStream(
+                            Events.streamJson(size, sequence[0] += size).getBytes(StandardCharsets.UTF_8)));
+            return () -> check(stream.handleRequest(event, new InvocationContext("tether-bench", 60_000))
+                    .getBatchItemFailures()
+                    .isEmpty());
         });
 
         Map<String, Map<Integer, List<Double>>> samples = new LinkedHashMap<>();
@@ -214,8 +232,8 @@ public final class Benchmarks {
 
         Map<String, double[]> cold = coldStarts(url, user, password, dialect);
         double peakHeap = streamPeakHeap(url, user, password, dialect);
-        String report = report(samples, cold, peakHeap, rounds, serverVersion + " (" + where + ")",
-                String.join(" ", args));
+        String report =
+                report(samples, cold, peakHeap, rounds, serverVersion + " (" + where + ")", String.join(" ", args));
         Files.createDirectories(out.toAbsolutePath().getParent());
         // The load section (written by --load) and the notes written by people survive a new run.
         if (Files.exists(out)) {
@@ -241,7 +259,8 @@ public final class Benchmarks {
     }
 
     private static Runnable limit(Connection connection, int size) throws Exception {
-        StringBuilder sql = new StringBuilder("INSERT INTO customer_balances (customer_id, currency, balance_cents) VALUES ");
+        StringBuilder sql =
+                new StringBuilder("INSERT INTO customer_balances (customer_id, currency, balance_cents) VALUES ");
         for (int i = 0; i < size; i++) {
             sql.append(i > 0 ? ",(?,?,?)" : "(?,?,?)");
         }
@@ -268,8 +287,8 @@ public final class Benchmarks {
     private static Runnable exactlyOnceFloor(Connection connection, int size) throws Exception {
         StringBuilder records = new StringBuilder("INSERT INTO idempotency_records (id, status, expiration,"
                 + " in_progress_expiration, response_data, payload_hash) VALUES ");
-        StringBuilder balances = new StringBuilder(
-                "INSERT INTO customer_balances (customer_id, currency, balance_cents) VALUES ");
+        StringBuilder balances =
+                new StringBuilder("INSERT INTO customer_balances (customer_id, currency, balance_cents) VALUES ");
         for (int i = 0; i < size; i++) {
             records.append(i > 0 ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
             balances.append(i > 0 ? ",(?,?,?)" : "(?,?,?)");
@@ -277,10 +296,12 @@ public final class Benchmarks {
         balances.append(" ON DUPLICATE KEY UPDATE balance_cents = balance_cents + VALUES(balance_cents)");
         List<String> ids = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            ids.add("tether-bench.apply#" + java.util.UUID.randomUUID().toString().replace("-", ""));
+            ids.add("tether-bench.apply#"
+                    + java.util.UUID.randomUUID().toString().replace("-", ""));
         }
         Collections.sort(ids);
-        long expiration = java.time.Instant.now().plus(java.time.Duration.ofDays(14)).getEpochSecond();
+        long expiration =
+                java.time.Instant.now().plus(java.time.Duration.ofDays(14)).getEpochSecond();
         return () -> run(() -> {
             try (PreparedStatement insert = connection.prepareStatement(records.toString());
                     PreparedStatement upsert = connection.prepareStatement(balances.toString())) {
@@ -304,8 +325,9 @@ public final class Benchmarks {
     }
 
     private static Runnable streamLimit(Connection connection, int size, long[] sequence) throws Exception {
-        StringBuilder sql = new StringBuilder("INSERT INTO customers (customer_id, email, name, tier, credit_limit, tags,"
-                + " address, marketing_opt_in, updated_at, stream_sequence, deleted) VALUES ");
+        StringBuilder sql =
+                new StringBuilder("INSERT INTO customers (customer_id, email, name, tier, credit_limit, tags,"
+                        + " address, marketing_opt_in, updated_at, stream_sequence, deleted) VALUES ");
         for (int i = 0; i < size; i++) {
             sql.append(i > 0 ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
         }
@@ -356,8 +378,11 @@ public final class Benchmarks {
 
     private static Runnable invoke(OrderEventsHandler handler, int size) {
         SQSEvent event = LambdaEventSerializers.serializerFor(SQSEvent.class, Benchmarks.class.getClassLoader())
-                .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(size, "b")).getBytes(StandardCharsets.UTF_8)));
-        return () -> check(handler.handleRequest(event, new InvocationContext("tether-bench", 60_000)).getBatchItemFailures().isEmpty());
+                .fromJson(new ByteArrayInputStream(
+                        Events.sqsJson(Events.payments(size, "b")).getBytes(StandardCharsets.UTF_8)));
+        return () -> check(handler.handleRequest(event, new InvocationContext("tether-bench", 60_000))
+                .getBatchItemFailures()
+                .isEmpty());
     }
 
     private interface SqlWork {
@@ -388,8 +413,11 @@ public final class Benchmarks {
             new ColdVariant("migrations from a deploy step (TETHER_DB_MIGRATE=false)", List.of(), false, false),
             new ColdVariant("+ priming at init (TETHER_PRIME=true)", List.of(), true, false),
             // AWS's advice for short-lived functions: stop at the C1 compiler, which compiles sooner.
-            new ColdVariant("+ priming + C1 only (-XX:TieredStopAtLevel=1)",
-                    List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"), true, false));
+            new ColdVariant(
+                    "+ priming + C1 only (-XX:TieredStopAtLevel=1)",
+                    List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"),
+                    true,
+                    false));
 
     /** Fresh JVMs on the deployable jar, three per variant; medians of JVM start, init, first batch, steady batch. */
     private static Map<String, double[]> coldStarts(String url, String user, String password, SQLDialect dialect)
@@ -398,10 +426,21 @@ public final class Benchmarks {
         for (ColdVariant variant : COLD_VARIANTS) {
             List<double[]> runs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                String line = probe(variant.jvmArgs(), "orders", url, user, password, dialect,
-                        String.valueOf(variant.prime()), variant.migrate());
-                runs.add(new double[] {value(line, "jvmStartMs"), value(line, "initMs"), value(line, "firstBatchMs"),
-                        value(line, "steadyMs")});
+                String line = probe(
+                        variant.jvmArgs(),
+                        "orders",
+                        url,
+                        user,
+                        password,
+                        dialect,
+                        String.valueOf(variant.prime()),
+                        variant.migrate());
+                runs.add(new double[] {
+                    value(line, "jvmStartMs"),
+                    value(line, "initMs"),
+                    value(line, "firstBatchMs"),
+                    value(line, "steadyMs")
+                });
             }
             double[] medians = new double[4];
             for (int k = 0; k < medians.length; k++) {
@@ -413,23 +452,43 @@ public final class Benchmarks {
         return result;
     }
 
-    private static double streamPeakHeap(String url, String user, String password, SQLDialect dialect) throws Exception {
+    private static double streamPeakHeap(String url, String user, String password, SQLDialect dialect)
+            throws Exception {
         String line = probe(List.of("-Xmx256m"), "stream-memory", url, user, password, dialect, "false", false);
         return value(line, "peakHeapMb");
     }
 
-    private static String probe(List<String> jvmArgs, String mode, String url, String user, String password,
-            SQLDialect dialect, String prime, boolean migrate) throws Exception {
+    private static String probe(
+            List<String> jvmArgs,
+            String mode,
+            String url,
+            String user,
+            String password,
+            SQLDialect dialect,
+            String prime,
+            boolean migrate)
+            throws Exception {
         Path processorJar = Path.of("processor", "target", "processor.jar");
         String serialization = Path.of(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class
-                .getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String probeClasses = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
+        String probeClasses = Path.of(ColdStartProbe.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
                 .toString();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
-        command.addAll(List.of("-cp", processorJar + File.pathSeparator + serialization + File.pathSeparator
-                + probeClasses, ColdStartProbe.class.getName(), mode));
+        command.addAll(List.of(
+                "-cp",
+                processorJar + File.pathSeparator + serialization + File.pathSeparator + probeClasses,
+                ColdStartProbe.class.getName(),
+                mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TETHER_DB_URL", url);
         builder.environment().put("TETHER_DB_USER", user);
@@ -449,7 +508,9 @@ public final class Benchmarks {
             throw new IllegalStateException("probe timed out");
         }
         String output = Files.readString(log);
-        return output.lines().filter(l -> l.startsWith("PROBE ")).findFirst()
+        return output.lines()
+                .filter(l -> l.startsWith("PROBE "))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("probe failed:\n" + output));
     }
 
@@ -469,21 +530,38 @@ public final class Benchmarks {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static String report(Map<String, Map<Integer, List<Double>>> samples, Map<String, double[]> cold,
-            double peakHeap, int rounds, String serverVersion, String args) throws Exception {
+    private static String report(
+            Map<String, Map<Integer, List<Double>>> samples,
+            Map<String, double[]> cold,
+            double peakHeap,
+            int rounds,
+            String serverVersion,
+            String args)
+            throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("# Performance\n\n");
-        md.append("Written by `java -jar bench/target/tether-bench.jar").append(args.isEmpty() ? "" : " " + args)
+        md.append("Written by `java -jar bench/target/tether-bench.jar")
+                .append(args.isEmpty() ? "" : " " + args)
                 .append("` (see README). One run; every scenario interleaved with the others in each of ")
-                .append(rounds).append(" rounds (after 2 warm-up rounds), in a shuffled order. In a round a scenario"
+                .append(rounds)
+                .append(" rounds (after 2 warm-up rounds), in a shuffled order. In a round a scenario"
                         + " runs as a block of consecutive invocations, as one container runs them (max(3, 500 / size)"
                         + " counted, or fewer once a block has run for a second, after one that is not); times are medians over the rounds of the block means, in"
                         + " ms per batch, and ratios are to the limit measured in the same run.\n\n");
-        md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(cpuModel()).append(", ").append(Runtime.getRuntime().maxMemory() / 1048576)
+        md.append("- Machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ")
+                .append(cpuModel())
+                .append(", ")
+                .append(Runtime.getRuntime().maxMemory() / 1048576)
                 .append(" MB max heap for the benchmark JVM\n");
-        md.append("- Java ").append(System.getProperty("java.version")).append(", database server ")
-                .append(serverVersion).append(", ").append(java.time.LocalDate.now()).append("\n\n");
+        md.append("- Java ")
+                .append(System.getProperty("java.version"))
+                .append(", database server ")
+                .append(serverVersion)
+                .append(", ")
+                .append(java.time.LocalDate.now())
+                .append("\n\n");
         String limit = "limit: plain JDBC, one multi-row upsert";
         md.append("## Order handler (batches of PaymentCaptured messages)\n\n");
         md.append("| scenario | 1 | 10 | 100 | 1,000 |\n|---|---|---|---|---|\n");
@@ -506,7 +584,11 @@ public final class Benchmarks {
             md.append("| ").append(name);
             for (int size : allSizes()) {
                 double ms = median(samples.get(name).get(size));
-                md.append(String.format(Locale.ROOT, " | %.2f ms (%.2f×)", ms, ms / median(samples.get(streamLimit).get(size))));
+                md.append(String.format(
+                        Locale.ROOT,
+                        " | %.2f ms (%.2f×)",
+                        ms,
+                        ms / median(samples.get(streamLimit).get(size))));
             }
             md.append(" |\n");
         }
@@ -515,11 +597,21 @@ public final class Benchmarks {
                 + " | later batches of 100 (median) |\n|---|---|---|---|---|---|\n");
         for (var entry : cold.entrySet()) {
             double[] m = entry.getValue();
-            md.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f ms |%n",
-                    entry.getKey(), m[0], m[1], m[2], m[0] + m[1] + m[2], m[3]));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f ms |%n",
+                    entry.getKey(),
+                    m[0],
+                    m[1],
+                    m[2],
+                    m[0] + m[1] + m[2],
+                    m[3]));
         }
-        md.append(String.format(Locale.ROOT, "%n## Memory%n%nPeak heap during one 10,000-record stream batch (fresh JVM"
-                + " with -Xmx256m; sum of the heap pools' peaks, garbage included): %.0f MB.%n", peakHeap));
+        md.append(String.format(
+                Locale.ROOT,
+                "%n## Memory%n%nPeak heap during one 10,000-record stream batch (fresh JVM"
+                        + " with -Xmx256m; sum of the heap pools' peaks, garbage included): %.0f MB.%n",
+                peakHeap));
         md.append("\n## Targets\n\n");
         md.append("| target | measured |\n|---|---|\n");
         String off = "Tether, idempotency off";
@@ -527,25 +619,42 @@ public final class Benchmarks {
         String perRecord = "Powertools per-record idempotency (powertools-mysql)";
         String naive = "naive: connection per invocation, statement per record";
         for (int size : new int[] {100, 1_000}) {
-            target(md, String.format(Locale.ROOT, "Tether without idempotency ≤ 1.25× the limit at %,d", size),
+            target(
+                    md,
+                    String.format(Locale.ROOT, "Tether without idempotency ≤ 1.25× the limit at %,d", size),
                     ratio(samples, off, limit, size));
         }
         for (int size : new int[] {100, 1_000}) {
-            target(md, String.format(Locale.ROOT, "Tether transactional idempotency ≤ 2.5× the limit at %,d", size),
+            target(
+                    md,
+                    String.format(Locale.ROOT, "Tether transactional idempotency ≤ 2.5× the limit at %,d", size),
                     ratio(samples, transactional, limit, size));
-            target(md, String.format(Locale.ROOT, "(for reference) the exactly-once floor, plain JDBC, at %,d", size),
+            target(
+                    md,
+                    String.format(Locale.ROOT, "(for reference) the exactly-once floor, plain JDBC, at %,d", size),
                     ratio(samples, FLOOR, limit, size));
-            target(md, String.format(Locale.ROOT, "(for reference) Tether transactional vs that floor at %,d", size),
+            target(
+                    md,
+                    String.format(Locale.ROOT, "(for reference) Tether transactional vs that floor at %,d", size),
                     ratio(samples, transactional, FLOOR, size));
         }
         for (int size : new int[] {10, 100, 1_000}) {
-            md.append(String.format(Locale.ROOT, "| transactional ≥ 20× faster than per-record idempotency (at 100);"
-                    + " at %,d | %.1f× faster |%n", size, ratio(samples, perRecord, transactional, size)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| transactional ≥ 20× faster than per-record idempotency (at 100);" + " at %,d | %.1f× faster |%n",
+                    size,
+                    ratio(samples, perRecord, transactional, size)));
         }
-        md.append(String.format(Locale.ROOT, "| Tether ≥ 5× faster than naive at 10: idempotency off (the same work as"
-                + " naive) | %.1f× faster |%n", ratio(samples, naive, off, 10)));
-        md.append(String.format(Locale.ROOT, "| Tether ≥ 5× faster than naive at 10: transactional idempotency (more"
-                + " work than naive) | %.1f× faster |%n", ratio(samples, naive, transactional, 10)));
+        md.append(String.format(
+                Locale.ROOT,
+                "| Tether ≥ 5× faster than naive at 10: idempotency off (the same work as"
+                        + " naive) | %.1f× faster |%n",
+                ratio(samples, naive, off, 10)));
+        md.append(String.format(
+                Locale.ROOT,
+                "| Tether ≥ 5× faster than naive at 10: transactional idempotency (more"
+                        + " work than naive) | %.1f× faster |%n",
+                ratio(samples, naive, transactional, 10)));
         md.append(String.format(Locale.ROOT, "| peak heap for 10,000 stream records ≤ 256 MB | %.0f MB |%n", peakHeap));
         return md.toString();
     }

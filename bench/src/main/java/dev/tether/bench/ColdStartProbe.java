@@ -1,9 +1,9 @@
 package dev.tether.bench;
 
-import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.processor.handler.CustomerStreamHandler;
 import dev.tether.processor.handler.OrderEventsHandler;
 import java.io.ByteArrayInputStream;
@@ -38,7 +38,8 @@ public final class ColdStartProbe {
             OrderEventsHandler handler = new OrderEventsHandler();
             long initNanos = System.nanoTime() - initStart;
             SQSEvent event = LambdaEventSerializers.serializerFor(SQSEvent.class, ColdStartProbe.class.getClassLoader())
-                    .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(10, "cold")).getBytes(StandardCharsets.UTF_8)));
+                    .fromJson(new ByteArrayInputStream(
+                            Events.sqsJson(Events.payments(10, "cold")).getBytes(StandardCharsets.UTF_8)));
             long batchStart = System.nanoTime();
             var response = handler.handleRequest(event, new InvocationContext("tether-bench", 60_000));
             long batchNanos = System.nanoTime() - batchStart;
@@ -48,7 +49,8 @@ public final class ColdStartProbe {
             // What the JVM options cost later: the median of the next batches of 100, as a warm container runs them.
             List<Double> steady = new ArrayList<>();
             for (int i = 0; i < STEADY_BATCHES; i++) {
-                SQSEvent next = LambdaEventSerializers.serializerFor(SQSEvent.class, ColdStartProbe.class.getClassLoader())
+                SQSEvent next = LambdaEventSerializers.serializerFor(
+                                SQSEvent.class, ColdStartProbe.class.getClassLoader())
                         .fromJson(new ByteArrayInputStream(Events.sqsJson(Events.payments(100, "steady" + i))
                                 .getBytes(StandardCharsets.UTF_8)));
                 long started = System.nanoTime();
@@ -56,14 +58,18 @@ public final class ColdStartProbe {
                 steady.add((System.nanoTime() - started) / 1e6);
             }
             Collections.sort(steady);
-            System.out.printf("PROBE jvmStartMs=%d initMs=%.1f firstBatchMs=%.1f steadyMs=%.3f%n",
-                    Duration.between(processStarted, mainEntered).toMillis(), initNanos / 1e6, batchNanos / 1e6,
+            System.out.printf(
+                    "PROBE jvmStartMs=%d initMs=%.1f firstBatchMs=%.1f steadyMs=%.3f%n",
+                    Duration.between(processStarted, mainEntered).toMillis(),
+                    initNanos / 1e6,
+                    batchNanos / 1e6,
                     steady.get(steady.size() / 2));
         } else {
             CustomerStreamHandler handler = new CustomerStreamHandler();
-            DynamodbEvent event = LambdaEventSerializers.serializerFor(DynamodbEvent.class,
-                            ColdStartProbe.class.getClassLoader())
-                    .fromJson(new ByteArrayInputStream(Events.streamJson(10_000, 1).getBytes(StandardCharsets.UTF_8)));
+            DynamodbEvent event = LambdaEventSerializers.serializerFor(
+                            DynamodbEvent.class, ColdStartProbe.class.getClassLoader())
+                    .fromJson(new ByteArrayInputStream(
+                            Events.streamJson(10_000, 1).getBytes(StandardCharsets.UTF_8)));
             System.gc();
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
@@ -78,8 +84,9 @@ public final class ColdStartProbe {
             if (!response.getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("the stream batch failed");
             }
-            System.out.printf("PROBE peakHeapMb=%.1f maxHeapMb=%d%n", peak / 1048576.0,
-                    Runtime.getRuntime().maxMemory() / 1048576);
+            System.out.printf(
+                    "PROBE peakHeapMb=%.1f maxHeapMb=%d%n",
+                    peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576);
         }
         System.exit(0);
     }

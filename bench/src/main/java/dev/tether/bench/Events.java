@@ -22,8 +22,11 @@ final class Events {
     static String sqsJson(List<String> bodies) {
         StringBuilder json = new StringBuilder("{\"Records\":[");
         for (int i = 0; i < bodies.size(); i++) {
-            json.append(i > 0 ? "," : "").append("{\"messageId\":\"").append(UUID.randomUUID())
-                    .append("\",\"receiptHandle\":\"r\",\"body\":\"").append(bodies.get(i).replace("\"", "\\\""))
+            json.append(i > 0 ? "," : "")
+                    .append("{\"messageId\":\"")
+                    .append(UUID.randomUUID())
+                    .append("\",\"receiptHandle\":\"r\",\"body\":\"")
+                    .append(bodies.get(i).replace("\"", "\\\""))
                     .append("\",\"attributes\":{\"ApproximateReceiveCount\":\"1\"},\"messageAttributes\":{},"
                             + "\"eventSource\":\"aws:sqs\",\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:0:q\","
                             + "\"awsRegion\":\"eu-west-1\"}");
@@ -36,14 +39,26 @@ final class Events {
         for (int i = 0; i < count; i++) {
             long seq = firstSequence + i;
             String key = "bench-" + (seq % 50_000);
-            json.append(i > 0 ? "," : "").append("{\"eventID\":\"").append(seq).append("\",\"eventName\":\"MODIFY\","
-                    + "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\",\"dynamodb\":{\"Keys\":{\"customerId\":"
-                    + "{\"S\":\"").append(key).append("\"}},\"NewImage\":{\"customerId\":{\"S\":\"").append(key)
-                    .append("\"},\"email\":{\"S\":\"").append(key).append("@example.com\"},\"name\":{\"S\":\"Customer ")
-                    .append(i).append("\"},\"tier\":{\"S\":\"GOLD\"},\"creditLimit\":{\"N\":\"").append(i)
+            json.append(i > 0 ? "," : "")
+                    .append("{\"eventID\":\"")
+                    .append(seq)
+                    .append("\",\"eventName\":\"MODIFY\","
+                            + "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\",\"dynamodb\":{\"Keys\":{\"customerId\":"
+                            + "{\"S\":\"")
+                    .append(key)
+                    .append("\"}},\"NewImage\":{\"customerId\":{\"S\":\"")
+                    .append(key)
+                    .append("\"},\"email\":{\"S\":\"")
+                    .append(key)
+                    .append("@example.com\"},\"name\":{\"S\":\"Customer ")
+                    .append(i)
+                    .append("\"},\"tier\":{\"S\":\"GOLD\"},\"creditLimit\":{\"N\":\"")
+                    .append(i)
                     .append(".25\"},\"tags\":{\"SS\":[\"a\",\"b\"]},\"address\":{\"M\":{\"street\":{\"S\":\"Main St ")
-                    .append(i).append("\"},\"zip\":{\"N\":\"12345\"}}},\"marketingOptIn\":{\"BOOL\":true},"
-                    + "\"updatedAt\":{\"S\":\"2026-11-26T10:15:30Z\"}},\"SequenceNumber\":\"").append(seq)
+                    .append(i)
+                    .append("\"},\"zip\":{\"N\":\"12345\"}}},\"marketingOptIn\":{\"BOOL\":true},"
+                            + "\"updatedAt\":{\"S\":\"2026-11-26T10:15:30Z\"}},\"SequenceNumber\":\"")
+                    .append(seq)
                     .append("\",\"SizeBytes\":300,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}");
         }
         return json.append("]}").toString();

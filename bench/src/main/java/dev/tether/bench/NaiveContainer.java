@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import dev.tether.local.Container;
 import dev.tether.lambda.InvalidMessageException;
+import dev.tether.local.Container;
 import dev.tether.processor.order.OrderEvent;
 import dev.tether.processor.order.OrderEvent.OrderLine;
 import dev.tether.processor.order.OrderEvent.OrderUpserted;
@@ -40,8 +40,8 @@ final class NaiveContainer implements Container {
             + " occurred_at = IF(VALUES(version) > version, VALUES(occurred_at), occurred_at),"
             + " version = IF(VALUES(version) > version, VALUES(version), version)";
     private static final String DELETE_LINES = "DELETE FROM order_lines WHERE order_id = ?";
-    private static final String LINE = "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_cents)"
-            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String LINE =
+            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_cents)" + " VALUES (?, ?, ?, ?, ?)";
 
     private final String url;
     private final String user;

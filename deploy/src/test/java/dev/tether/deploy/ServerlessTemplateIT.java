@@ -31,16 +31,35 @@ class ServerlessTemplateIT {
 
         assertThat(new TemplateRules(template).violations()).isEmpty();
         JsonNode resources = template.path("Resources");
-        assertThat(resources.path("OrdersQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt())
+        assertThat(resources
+                        .path("OrdersQueue")
+                        .path("Properties")
+                        .path("RedrivePolicy")
+                        .path("maxReceiveCount")
+                        .asInt())
                 .isEqualTo(5);
-        assertThat(resources.path("CustomersTable").path("Properties").path("StreamSpecification")
-                        .path("StreamViewType").asText())
+        assertThat(resources
+                        .path("CustomersTable")
+                        .path("Properties")
+                        .path("StreamSpecification")
+                        .path("StreamViewType")
+                        .asText())
                 .isEqualTo("NEW_AND_OLD_IMAGES");
-        assertThat(resources.path("OrdersLambdaFunction").path("Properties").path("SnapStart").path("ApplyOn").asText())
+        assertThat(resources
+                        .path("OrdersLambdaFunction")
+                        .path("Properties")
+                        .path("SnapStart")
+                        .path("ApplyOn")
+                        .asText())
                 .isEqualTo("PublishedVersions");
-        assertThat(resources.path("OrdersLambdaFunction").path("Properties").path("Handler").asText())
+        assertThat(resources
+                        .path("OrdersLambdaFunction")
+                        .path("Properties")
+                        .path("Handler")
+                        .asText())
                 .isEqualTo("dev.tether.processor.handler.OrderEventsHandler::handleRequest");
-        assertThat(resources.path("IdempotencyTable").path("Condition").asText()).isEqualTo("UseDynamoDbIdempotency");
+        assertThat(resources.path("IdempotencyTable").path("Condition").asText())
+                .isEqualTo("UseDynamoDbIdempotency");
     }
 
     @Test
@@ -51,7 +70,11 @@ class ServerlessTemplateIT {
         List<String> sources = new ArrayList<>();
         template.path("Resources").forEach(r -> {
             if (r.path("Type").asText().equals("AWS::Lambda::EventSourceMapping")) {
-                sources.add(r.path("Properties").path("EventSourceArn").path("Fn::GetAtt").path(0).asText());
+                sources.add(r.path("Properties")
+                        .path("EventSourceArn")
+                        .path("Fn::GetAtt")
+                        .path(0)
+                        .asText());
             }
         });
         assertThat(sources).contains("OrdersFifoQueue").doesNotContain("OrdersQueue");
@@ -62,7 +85,11 @@ class ServerlessTemplateIT {
         JsonNode template = packageTemplate("ddb", "--param=idempotencyMode=powertools-dynamodb");
 
         assertThat(new TemplateRules(template).violations()).isEmpty();
-        assertThat(template.path("Conditions").path("UseDynamoDbIdempotency").path("Fn::Equals").path(0).asText())
+        assertThat(template.path("Conditions")
+                        .path("UseDynamoDbIdempotency")
+                        .path("Fn::Equals")
+                        .path(0)
+                        .asText())
                 .isEqualTo("powertools-dynamodb");
     }
 
@@ -70,22 +97,39 @@ class ServerlessTemplateIT {
     void theRulesCatchWhatAwsSamplesForget() throws Exception {
         JsonNode template = packageTemplate("default");
 
-        assertThat(violationsAfter(template, t -> mapping(t, "OrdersEventSourceMappingSQSOrdersQueue")
-                        .remove("FunctionResponseTypes")))
+        assertThat(violationsAfter(
+                        template,
+                        t -> mapping(t, "OrdersEventSourceMappingSQSOrdersQueue")
+                                .remove("FunctionResponseTypes")))
                 .anyMatch(v -> v.contains("ReportBatchItemFailures"));
         assertThat(violationsAfter(template, t -> queue(t, "OrdersQueue").remove("RedrivePolicy")))
                 .anyMatch(v -> v.contains("dead-letter queue"));
         assertThat(violationsAfter(template, t -> queue(t, "OrdersQueue").put("VisibilityTimeout", 60)))
                 .anyMatch(v -> v.contains("six times the function timeout"));
-        assertThat(violationsAfter(template, t -> ((ObjectNode) mapping(t, "OrdersEventSourceMappingSQSOrdersQueue")
-                                .path("ScalingConfig")).put("MaximumConcurrency", 500)))
+        assertThat(violationsAfter(
+                        template,
+                        t -> ((ObjectNode) mapping(t, "OrdersEventSourceMappingSQSOrdersQueue")
+                                        .path("ScalingConfig"))
+                                .put("MaximumConcurrency", 500)))
                 .anyMatch(v -> v.contains("connection budget exceeded"));
-        assertThat(violationsAfter(template, t -> ((ArrayNode) t.path("Resources").path("IamRoleLambdaExecution")
-                                .path("Properties").path("Policies").path(0).path("PolicyDocument").path("Statement"))
-                        .addObject().put("Effect", "Allow").put("Action", "sqs:*").put("Resource", "*")))
+        assertThat(violationsAfter(
+                        template,
+                        t -> ((ArrayNode) t.path("Resources")
+                                        .path("IamRoleLambdaExecution")
+                                        .path("Properties")
+                                        .path("Policies")
+                                        .path(0)
+                                        .path("PolicyDocument")
+                                        .path("Statement"))
+                                .addObject()
+                                .put("Effect", "Allow")
+                                .put("Action", "sqs:*")
+                                .put("Resource", "*")))
                 .anyMatch(v -> v.contains("grants Resource '*'"));
-        assertThat(violationsAfter(template, t -> mapping(t, "CustomersEventSourceMappingDynamodbCustomersTable")
-                        .remove("DestinationConfig")))
+        assertThat(violationsAfter(
+                        template,
+                        t -> mapping(t, "CustomersEventSourceMappingDynamodbCustomersTable")
+                                .remove("DestinationConfig")))
                 .anyMatch(v -> v.contains("on-failure destination"));
     }
 
@@ -110,14 +154,16 @@ class ServerlessTemplateIT {
     /** Runs {@code osls package} offline, without AWS credentials, and reads the CloudFormation it writes. */
     private static JsonNode packageTemplate(String name, String... params) throws IOException, InterruptedException {
         Path osls = ROOT.resolve("node_modules/osls/bin/serverless.js");
-        assumeTrue(Files.exists(osls), "osls is not installed: run 'npm ci' in the project root (the README's test"
-                + " command does)");
+        assumeTrue(
+                Files.exists(osls),
+                "osls is not installed: run 'npm ci' in the project root (the README's test" + " command does)");
         assumeTrue(Files.exists(ROOT.resolve("processor/target/processor.jar")), "build processor.jar first");
         Path out = ROOT.resolve("deploy/target/serverless-" + name);
-        List<String> command = new ArrayList<>(List.of("node", osls.toString(), "package", "--stage", "ci",
-                "--package", out.toString()));
+        List<String> command = new ArrayList<>(
+                List.of("node", osls.toString(), "package", "--stage", "ci", "--package", out.toString()));
         command.addAll(List.of(params));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
         builder.environment().put("SLS_TELEMETRY_DISABLED", "1");
         Path log = Files.createTempFile("osls", ".log");
@@ -127,7 +173,10 @@ class ServerlessTemplateIT {
             process.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited && process.exitValue() == 0).as("osls package failed:\n" + output).isTrue();
-        return JSON.readTree(out.resolve("cloudformation-template-update-stack.json").toFile());
+        assertThat(exited && process.exitValue() == 0)
+                .as("osls package failed:\n" + output)
+                .isTrue();
+        return JSON.readTree(
+                out.resolve("cloudformation-template-update-stack.json").toFile());
     }
 }

@@ -41,7 +41,11 @@ final class TemplateRules {
                     violations.add(name + ": FunctionResponseTypes lacks ReportBatchItemFailures (Lambda would retry"
                             + " whole batches and ignore reported failures)");
                 }
-                String source = properties.path("EventSourceArn").path("Fn::GetAtt").path(0).asText();
+                String source = properties
+                        .path("EventSourceArn")
+                        .path("Fn::GetAtt")
+                        .path(0)
+                        .asText();
                 JsonNode function = functionOf(properties.path("FunctionName"));
                 JsonNode sourceResource = resources.path(source);
                 if (sourceResource.path("Type").asText().equals("AWS::SQS::Queue")) {
@@ -57,7 +61,8 @@ final class TemplateRules {
                     violations.addAll(streamViolations(name, properties));
                     JsonNode reserved = function.path("Properties").path("ReservedConcurrentExecutions");
                     if (reserved.isMissingNode()) {
-                        violations.add(name + ": the stream function has no reserved concurrency to cap its connections");
+                        violations.add(
+                                name + ": the stream function has no reserved concurrency to cap its connections");
                     } else {
                         streamConcurrency += reserved.asLong();
                         long shards = outputs.path("StreamShards").path("Value").asLong();
@@ -93,8 +98,10 @@ final class TemplateRules {
             String mapping, String queueName, JsonNode queue, JsonNode function, JsonNode mappingProperties) {
         List<String> violations = new ArrayList<>();
         JsonNode redrive = queue.path("Properties").path("RedrivePolicy");
-        String dlq = redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText();
-        if (redrive.isMissingNode() || !resources.path(dlq).path("Type").asText().equals("AWS::SQS::Queue")) {
+        String dlq =
+                redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText();
+        if (redrive.isMissingNode()
+                || !resources.path(dlq).path("Type").asText().equals("AWS::SQS::Queue")) {
             violations.add(queueName + ": no dead-letter queue in its RedrivePolicy: poison messages would cycle"
                     + " until they expire");
         } else if (redrive.path("maxReceiveCount").asInt(0) < 1) {
@@ -121,7 +128,11 @@ final class TemplateRules {
         if (properties.path("MaximumRecordAgeInSeconds").isMissingNode()) {
             violations.add(mapping + ": MaximumRecordAgeInSeconds unset");
         }
-        if (properties.path("DestinationConfig").path("OnFailure").path("Destination").isMissingNode()) {
+        if (properties
+                .path("DestinationConfig")
+                .path("OnFailure")
+                .path("Destination")
+                .isMissingNode()) {
             violations.add(mapping + ": no on-failure destination: discarded batches would leave no trace");
         }
         if (properties.path("StartingPosition").isMissingNode()) {
@@ -141,7 +152,8 @@ final class TemplateRules {
                 values.add(resource);
             }
             for (JsonNode value : values) {
-                if (value.isTextual() && (value.asText().equals("*") || value.asText().isBlank())) {
+                if (value.isTextual()
+                        && (value.asText().equals("*") || value.asText().isBlank())) {
                     violations.add(owner + ": statement " + statement.path("Action") + " grants Resource '"
                             + value.asText() + "'");
                 }
@@ -154,7 +166,10 @@ final class TemplateRules {
         JsonNode reference = functionName.has("Fn::Join")
                 ? functionName.path("Fn::Join").path(1).path(0)
                 : functionName;
-        String name = reference.path("Fn::GetAtt").path(0).asText(reference.path("Ref").asText());
+        String name = reference
+                .path("Fn::GetAtt")
+                .path(0)
+                .asText(reference.path("Ref").asText());
         return resources.path(name);
     }
 
@@ -166,7 +181,11 @@ final class TemplateRules {
 
     private boolean evaluate(JsonNode condition) {
         if (condition.has("Fn::Equals")) {
-            return condition.path("Fn::Equals").path(0).asText().equals(condition.path("Fn::Equals").path(1).asText());
+            return condition
+                    .path("Fn::Equals")
+                    .path(0)
+                    .asText()
+                    .equals(condition.path("Fn::Equals").path(1).asText());
         }
         if (condition.has("Fn::Not")) {
             return !evaluate(condition.path("Fn::Not").path(0));

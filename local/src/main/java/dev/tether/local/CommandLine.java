@@ -83,9 +83,10 @@ public final class CommandLine {
             }
         }
         if (positional.size() != positionalCount) {
-            throw new UsageException(positionalCount == 0
-                    ? "unexpected argument " + positional.get(0)
-                    : "expected " + positionalCount + " argument(s), got " + positional.size());
+            throw new UsageException(
+                    positionalCount == 0
+                            ? "unexpected argument " + positional.get(0)
+                            : "expected " + positionalCount + " argument(s), got " + positional.size());
         }
         return new CommandLine(values, flags, positional);
     }
@@ -94,15 +95,27 @@ public final class CommandLine {
      * What a tool's {@code main} calls: parses and reads {@code args}; on {@code --help} prints {@code usage} to
      * standard output and exits 0, on a usage error prints the error and the usage to standard error and exits 2.
      */
-    public static <T> T parseOrExit(String[] args, String usage, Set<String> valued, Set<String> switches,
-            int positionalCount, Reader<T> reader) {
-        return parseOrExit(args, usage, valued, switches, positionalCount, reader, System.out, System.err,
-                System::exit);
+    public static <T> T parseOrExit(
+            String[] args,
+            String usage,
+            Set<String> valued,
+            Set<String> switches,
+            int positionalCount,
+            Reader<T> reader) {
+        return parseOrExit(
+                args, usage, valued, switches, positionalCount, reader, System.out, System.err, System::exit);
     }
 
     /** {@link #parseOrExit} with its streams and exit given, for tests. */
-    static <T> T parseOrExit(String[] args, String usage, Set<String> valued, Set<String> switches,
-            int positionalCount, Reader<T> reader, PrintStream out, PrintStream err,
+    static <T> T parseOrExit(
+            String[] args,
+            String usage,
+            Set<String> valued,
+            Set<String> switches,
+            int positionalCount,
+            Reader<T> reader,
+            PrintStream out,
+            PrintStream err,
             java.util.function.IntConsumer exit) {
         try {
             return reader.read(parse(args, valued, switches, positionalCount));

@@ -80,8 +80,13 @@ public final class EventGenerator {
     static String order(String orderId, String customer, String status, int version, int lines) {
         StringBuilder items = new StringBuilder();
         for (int l = 0; l < lines; l++) {
-            items.append(l > 0 ? "," : "").append("{\"sku\":\"SKU-").append(l + 1)
-                    .append("\",\"quantity\":").append(l + 1).append(",\"unitPriceCents\":").append(100 * (l + 1))
+            items.append(l > 0 ? "," : "")
+                    .append("{\"sku\":\"SKU-")
+                    .append(l + 1)
+                    .append("\",\"quantity\":")
+                    .append(l + 1)
+                    .append(",\"unitPriceCents\":")
+                    .append(100 * (l + 1))
                     .append('}');
         }
         return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"OrderUpserted\","

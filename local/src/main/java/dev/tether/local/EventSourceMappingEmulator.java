@@ -1,15 +1,15 @@
 package dev.tether.local;
 
-import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.tether.lambda.InvocationContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -32,8 +32,14 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 public final class EventSourceMappingEmulator implements AutoCloseable {
 
-    private static final List<String> LAMBDA_ATTRIBUTES = List.of("ApproximateReceiveCount", "SentTimestamp", "SenderId",
-            "ApproximateFirstReceiveTimestamp", "MessageGroupId", "MessageDeduplicationId", "SequenceNumber",
+    private static final List<String> LAMBDA_ATTRIBUTES = List.of(
+            "ApproximateReceiveCount",
+            "SentTimestamp",
+            "SenderId",
+            "ApproximateFirstReceiveTimestamp",
+            "MessageGroupId",
+            "MessageDeduplicationId",
+            "SequenceNumber",
             "AWSTraceHeader");
 
     /**
@@ -65,7 +71,11 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable crash;
 
-    public EventSourceMappingEmulator(SqsClient sqs, String queueUrl, String queueArn, Settings settings,
+    public EventSourceMappingEmulator(
+            SqsClient sqs,
+            String queueUrl,
+            String queueArn,
+            Settings settings,
             Supplier<? extends RequestHandler<SQSEvent, SQSBatchResponse>> containers) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
@@ -122,8 +132,8 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
         Set<String> failed = new HashSet<>();
         long started = System.nanoTime();
         try {
-            SQSBatchResponse response = handler.handleRequest(event(batch),
-                    new InvocationContext("tether-orders-local", settings.functionTimeoutMillis()));
+            SQSBatchResponse response = handler.handleRequest(
+                    event(batch), new InvocationContext("tether-orders-local", settings.functionTimeoutMillis()));
             for (BatchItemFailure failure : response.getBatchItemFailures()) {
                 failed.add(failure.getItemIdentifier());
             }
@@ -198,7 +208,10 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
         SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
         attribute.setDataType(value.dataType());
         attribute.setStringValue(value.stringValue());
-        attribute.setBinaryValue(value.binaryValue() == null ? null : ByteBuffer.wrap(value.binaryValue().asByteArray()));
+        attribute.setBinaryValue(
+                value.binaryValue() == null
+                        ? null
+                        : ByteBuffer.wrap(value.binaryValue().asByteArray()));
         attribute.setStringListValues(List.of());
         attribute.setBinaryListValues(List.of());
         return attribute;

@@ -3,10 +3,10 @@ package dev.tether.local;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.local.CommandLine.HelpRequested;
 import dev.tether.local.CommandLine.UsageException;
 import dev.tether.local.EventGenerator.Generated;
-import dev.tether.lambda.config.TetherConfig;
 import dev.tether.schema.TetherSchema;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -63,8 +63,28 @@ public final class LocalPipeline {
             boolean prefill) {
 
         static Options defaults() {
-            return new Options(20_000, 0.02, 0.002, 0, 4, 100, 200, 3, 2, null, null, null, SQLDialect.MARIADB, null,
-                    "tether-orders", 42, 900, true, 0, SECONDS.toMillis(60), false);
+            return new Options(
+                    20_000,
+                    0.02,
+                    0.002,
+                    0,
+                    4,
+                    100,
+                    200,
+                    3,
+                    2,
+                    null,
+                    null,
+                    null,
+                    SQLDialect.MARIADB,
+                    null,
+                    "tether-orders",
+                    42,
+                    900,
+                    true,
+                    0,
+                    SECONDS.toMillis(60),
+                    false);
         }
     }
 
@@ -72,9 +92,17 @@ public final class LocalPipeline {
      * What the containers went through: invocations, whole batches that failed (reported whole, or the handler
      * threw), messages received again, connection errors by code, and invocation latency.
      */
-    public record Load(long invocations, long wholeBatchFailures, long invocationErrors, long redeliveries,
-            Map<String, Long> connectErrors, double p50Millis, double p99Millis, double drainSeconds,
-            long firstPassDeleted, double firstPassSeconds) {
+    public record Load(
+            long invocations,
+            long wholeBatchFailures,
+            long invocationErrors,
+            long redeliveries,
+            Map<String, Long> connectErrors,
+            double p50Millis,
+            double p99Millis,
+            double drainSeconds,
+            long firstPassDeleted,
+            double firstPassSeconds) {
 
         /** Messages deleted on their first receive per second of that first pass: throughput without the tail of
          *  redeliveries, which wait out the visibility timeout. */
@@ -90,16 +118,24 @@ public final class LocalPipeline {
     }
 
     /** Tether's order handler, configured as Lambda would configure it (defaults, this login). */
-    public static final Containers TETHER = (url, user, password, dialect) ->
-            Container.tether(TetherConfig.of(url, user, password, dialect));
+    public static final Containers TETHER =
+            (url, user, password, dialect) -> Container.tether(TetherConfig.of(url, user, password, dialect));
 
     /** The login the handlers use under {@code --db-max-connections}; the pipeline's own checks keep the admin's. */
     static final String LIMITED_USER = "tether_load";
 
     /** What a run found. */
     public record Report(
-            long sent, long deleted, long deadLettered, Map<String, Long> rows, long connectionsOpened, List<String> mismatches,
-            double seconds, Load load, int balancesExact, int balancesExpected) {
+            long sent,
+            long deleted,
+            long deadLettered,
+            Map<String, Long> rows,
+            long connectionsOpened,
+            List<String> mismatches,
+            double seconds,
+            Load load,
+            int balancesExact,
+            int balancesExpected) {
         public boolean ok() {
             return mismatches.isEmpty();
         }
@@ -122,9 +158,11 @@ public final class LocalPipeline {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
-        Path log = Path.of(System.getProperty("tether.local.log", "tether-local.log")).toAbsolutePath();
+        Path log = Path.of(System.getProperty("tether.local.log", "tether-local.log"))
+                .toAbsolutePath();
         System.setProperty("tether.local.log", log.toString());
-        Options options = CommandLine.parseOrExit(args, USAGE, VALUED, SWITCHES, 0, line -> read(line, System.getenv()));
+        Options options =
+                CommandLine.parseOrExit(args, USAGE, VALUED, SWITCHES, 0, line -> read(line, System.getenv()));
         PrintStream console = System.out;
         // The handlers' metrics (EMF) go to standard output, as in Lambda: here, into the log file.
         System.setOut(new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8));
@@ -162,26 +200,44 @@ public final class LocalPipeline {
             endpoint = options.sqsEndpoint().equals("aws") ? null : URI.create(options.sqsEndpoint());
         }
         try (SqsClient sqs = Sqs.client(endpoint)) {
-            Sqs.Queues queues = Sqs.create(sqs, options.queueName(), options.fifoGroups() > 0,
-                    options.visibilityTimeoutSeconds(), options.maxReceiveCount());
-            Generated generated = EventGenerator.generate(options.events(), options.duplicateRate(), options.poisonRate(),
-                    options.fifoGroups(), options.seed());
+            Sqs.Queues queues = Sqs.create(
+                    sqs,
+                    options.queueName(),
+                    options.fifoGroups() > 0,
+                    options.visibilityTimeoutSeconds(),
+                    options.maxReceiveCount());
+            Generated generated = EventGenerator.generate(
+                    options.events(),
+                    options.duplicateRate(),
+                    options.poisonRate(),
+                    options.fifoGroups(),
+                    options.seed());
             String handlerUser = user;
             String handlerPassword = password;
             if (options.dbMaxConnections() > 0) {
                 handlerUser = LIMITED_USER;
                 handlerPassword = limitedLogin(url, user, password, options.dbMaxConnections());
-                console.printf(Locale.ROOT, "Handlers log in as %s, limited to %d connections%n", handlerUser,
+                console.printf(
+                        Locale.ROOT,
+                        "Handlers log in as %s, limited to %d connections%n",
+                        handlerUser,
                         options.dbMaxConnections());
             }
             String appUrl = url;
             String appUser = handlerUser;
             String appPassword = handlerPassword;
             EventSourceMappingEmulator.Settings settings = new EventSourceMappingEmulator.Settings(
-                    options.pollers(), options.batchSize(), options.batchingWindowMillis(),
+                    options.pollers(),
+                    options.batchSize(),
+                    options.batchingWindowMillis(),
                     options.functionTimeoutMillis());
-            console.printf(Locale.ROOT, "Sending %,d events (%,d duplicates, %,d poison) to %s with %d pollers%n",
-                    generated.messages().size(), generated.duplicates(), generated.poison(), queues.url(),
+            console.printf(
+                    Locale.ROOT,
+                    "Sending %,d events (%,d duplicates, %,d poison) to %s with %d pollers%n",
+                    generated.messages().size(),
+                    generated.duplicates(),
+                    generated.poison(),
+                    queues.url(),
                     options.pollers());
             OrderEventProducer producer = new OrderEventProducer(sqs, queues.url());
             long connectionsOpened;
@@ -191,14 +247,21 @@ public final class LocalPipeline {
             if (options.prefill()) {
                 sendAll(producer, generated); // the queue holds everything before the first container starts
             }
-            try (EventSourceMappingEmulator emulator = new EventSourceMappingEmulator(sqs, queues.url(), queues.arn(),
-                    settings, () -> containers.create(appUrl, appUser, appPassword, options.dialect())).start()) {
+            try (EventSourceMappingEmulator emulator = new EventSourceMappingEmulator(
+                            sqs,
+                            queues.url(),
+                            queues.arn(),
+                            settings,
+                            () -> containers.create(appUrl, appUser, appPassword, options.dialect()))
+                    .start()) {
                 long draining = System.nanoTime();
-                Thread sender = new Thread(() -> {
-                    if (!options.prefill()) {
-                        sendAll(producer, generated);
-                    }
-                }, "producer");
+                Thread sender = new Thread(
+                        () -> {
+                            if (!options.prefill()) {
+                                sendAll(producer, generated);
+                            }
+                        },
+                        "producer");
                 sender.start();
                 long deadline = System.currentTimeMillis() + options.timeoutSeconds() * 1000;
                 Progress progress = new Progress(console, generated.messages().size(), options.progress());
@@ -206,7 +269,8 @@ public final class LocalPipeline {
                     deleted = emulator.deleted();
                     deadLettered = Sqs.depth(sqs, queues.deadLetterUrl());
                     progress.show(deleted, deadLettered, emulator.reported());
-                    boolean drained = !sender.isAlive() && deleted + deadLettered >= generated.messages().size()
+                    boolean drained = !sender.isAlive()
+                            && deleted + deadLettered >= generated.messages().size()
                             && Sqs.depth(sqs, queues.url()) == 0;
                     if (drained || emulator.crash() != null || System.currentTimeMillis() > deadline) {
                         break;
@@ -218,18 +282,37 @@ public final class LocalPipeline {
                 if (emulator.crash() != null) {
                     throw new IllegalStateException("a poller crashed", emulator.crash());
                 }
-                List<Container> running = emulator.handlers().stream().map(h -> (Container) h).toList();
-                connectionsOpened = running.stream().mapToLong(Container::connectionsOpened).sum();
+                List<Container> running =
+                        emulator.handlers().stream().map(h -> (Container) h).toList();
+                connectionsOpened =
+                        running.stream().mapToLong(Container::connectionsOpened).sum();
                 Map<String, Long> connectErrors = new TreeMap<>();
                 running.forEach(c -> c.connectErrors().forEach((code, n) -> connectErrors.merge(code, n, Long::sum)));
-                load = new Load(emulator.invocations(), emulator.wholeBatchFailures(), emulator.invocationErrors(),
-                        emulator.redeliveries(), connectErrors, emulator.latencyMillis(50), emulator.latencyMillis(99),
-                        drainSeconds, emulator.firstPassDeleted(), emulator.firstPassSeconds());
+                load = new Load(
+                        emulator.invocations(),
+                        emulator.wholeBatchFailures(),
+                        emulator.invocationErrors(),
+                        emulator.redeliveries(),
+                        connectErrors,
+                        emulator.latencyMillis(50),
+                        emulator.latencyMillis(99),
+                        drainSeconds,
+                        emulator.firstPassDeleted(),
+                        emulator.firstPassSeconds());
                 running.forEach(Container::close);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            Report report = verify(url, user, password, generated, producer.sent(), deleted, deadLettered,
-                    connectionsOpened, seconds, load);
+            Report report = verify(
+                    url,
+                    user,
+                    password,
+                    generated,
+                    producer.sent(),
+                    deleted,
+                    deadLettered,
+                    connectionsOpened,
+                    seconds,
+                    load);
             summary(report, generated, where, queues);
             return report;
         } finally {
@@ -283,8 +366,18 @@ public final class LocalPipeline {
         }
     }
 
-    private Report verify(String url, String user, String password, Generated generated, long sent, long deleted,
-            long deadLettered, long connectionsOpened, double seconds, Load load) throws SQLException {
+    private Report verify(
+            String url,
+            String user,
+            String password,
+            Generated generated,
+            long sent,
+            long deleted,
+            long deadLettered,
+            long connectionsOpened,
+            double seconds,
+            Load load)
+            throws SQLException {
         List<String> mismatches = new ArrayList<>();
         Map<String, Long> rows = new LinkedHashMap<>();
         int balancesExact = 0;
@@ -298,7 +391,8 @@ public final class LocalPipeline {
                 }
             }
             Map<String, Long> balances = new TreeMap<>();
-            try (ResultSet rs = statement.executeQuery("SELECT customer_id, currency, balance_cents FROM customer_balances")) {
+            try (ResultSet rs =
+                    statement.executeQuery("SELECT customer_id, currency, balance_cents FROM customer_balances")) {
                 while (rs.next()) {
                     balances.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3));
                 }
@@ -326,7 +420,8 @@ public final class LocalPipeline {
             }
         }
         if (sent != generated.messages().size()) {
-            mismatches.add("the producer sent " + sent + " of " + generated.messages().size() + " messages");
+            mismatches.add(
+                    "the producer sent " + sent + " of " + generated.messages().size() + " messages");
         }
         if (deadLettered != generated.poison()) {
             mismatches.add("the dead-letter queue holds " + deadLettered + " messages; " + generated.poison()
@@ -335,38 +430,77 @@ public final class LocalPipeline {
         // Without a connection limit each container keeps the one connection it opened; under a limit they take
         // turns, and only the data decides.
         if (options.dbMaxConnections() == 0 && connectionsOpened != options.pollers()) {
-            mismatches.add(connectionsOpened + " database connections were opened by " + options.pollers() + " pollers");
+            mismatches.add(
+                    connectionsOpened + " database connections were opened by " + options.pollers() + " pollers");
         }
-        return new Report(sent, deleted, deadLettered, rows, connectionsOpened, mismatches, seconds, load,
-                balancesExact, balancesExpected);
+        return new Report(
+                sent,
+                deleted,
+                deadLettered,
+                rows,
+                connectionsOpened,
+                mismatches,
+                seconds,
+                load,
+                balancesExact,
+                balancesExpected);
     }
 
     private void summary(Report report, Generated generated, String where, Sqs.Queues queues) {
         long unique = report.rows().getOrDefault("idempotency_records", 0L);
         console.println();
-        console.printf(Locale.ROOT, "Tether local pipeline: %s in %.1f s%n", report.ok() ? "OK" : "MISMATCH",
+        console.printf(
+                Locale.ROOT,
+                "Tether local pipeline: %s in %.1f s%n",
+                report.ok() ? "OK" : "MISMATCH",
                 report.seconds());
-        console.printf(Locale.ROOT, "  sent        %,d messages (%,d distinct events, %,d duplicates, %,d poison)%n",
-                report.sent(), generated.unique(), generated.duplicates(), generated.poison());
-        console.printf(Locale.ROOT, "  processed   %,d applied, %,d duplicates skipped, %,d in the dead-letter queue%n",
-                unique, report.deleted() - unique, report.deadLettered());
+        console.printf(
+                Locale.ROOT,
+                "  sent        %,d messages (%,d distinct events, %,d duplicates, %,d poison)%n",
+                report.sent(),
+                generated.unique(),
+                generated.duplicates(),
+                generated.poison());
+        console.printf(
+                Locale.ROOT,
+                "  processed   %,d applied, %,d duplicates skipped, %,d in the dead-letter queue%n",
+                unique,
+                report.deleted() - unique,
+                report.deadLettered());
         StringBuilder rows = new StringBuilder();
         report.rows().forEach((table, count) -> rows.append(String.format(Locale.ROOT, "%s %,d  ", table, count)));
         console.println("  rows        " + rows.toString().trim());
-        console.printf(Locale.ROOT, "  throughput  %,.0f messages/s over the run; %,.0f/s on first receives (%,.1f s to"
-                + " drain the queue, redeliveries included)%n", report.sent() / report.seconds(),
-                report.load().firstPassThroughput(), report.load().drainSeconds());
-        console.printf(Locale.ROOT, "  connections %d opened by %d pollers%s%n", report.connectionsOpened(),
-                options.pollers(), options.dbMaxConnections() > 0
-                        ? " (at most " + options.dbMaxConnections() + " at a time)"
-                        : "");
+        console.printf(
+                Locale.ROOT,
+                "  throughput  %,.0f messages/s over the run; %,.0f/s on first receives (%,.1f s to"
+                        + " drain the queue, redeliveries included)%n",
+                report.sent() / report.seconds(),
+                report.load().firstPassThroughput(),
+                report.load().drainSeconds());
+        console.printf(
+                Locale.ROOT,
+                "  connections %d opened by %d pollers%s%n",
+                report.connectionsOpened(),
+                options.pollers(),
+                options.dbMaxConnections() > 0 ? " (at most " + options.dbMaxConnections() + " at a time)" : "");
         Load load = report.load();
-        console.printf(Locale.ROOT, "  load        %,d invocations, %,d whole-batch failures (%,d thrown), %,d"
-                        + " redeliveries%n", load.invocations(), load.wholeBatchFailures(), load.invocationErrors(),
+        console.printf(
+                Locale.ROOT,
+                "  load        %,d invocations, %,d whole-batch failures (%,d thrown), %,d" + " redeliveries%n",
+                load.invocations(),
+                load.wholeBatchFailures(),
+                load.invocationErrors(),
                 load.redeliveries());
-        console.println("  conn errors " + (load.connectErrors().isEmpty() ? "none" : load.connectErrors().entrySet()
-                .stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "))));
-        console.printf(Locale.ROOT, "  latency     p50 %.1f ms, p99 %.1f ms per invocation%n", load.p50Millis(),
+        console.println("  conn errors "
+                + (load.connectErrors().isEmpty()
+                        ? "none"
+                        : load.connectErrors().entrySet().stream()
+                                .map(e -> e.getKey() + " x" + e.getValue())
+                                .collect(Collectors.joining(", "))));
+        console.printf(
+                Locale.ROOT,
+                "  latency     p50 %.1f ms, p99 %.1f ms per invocation%n",
+                load.p50Millis(),
                 load.p99Millis());
         console.println("  database    " + where);
         console.println("  queues      " + queues.url() + " (dead letters: " + queues.deadLetterUrl() + ")");
@@ -400,10 +534,26 @@ public final class LocalPipeline {
               --prefill             send every message before the containers start (measures draining alone)
               --no-progress         no progress bar""";
 
-    private static final Set<String> VALUED = Set.of("--events", "--duplicates", "--poison", "--fifo-groups",
-            "--pollers", "--batch-size", "--window-ms", "--visibility-s", "--max-receive", "--db-url", "--db-user",
-            "--db-password", "--db-dialect", "--sqs-endpoint", "--queue", "--seed", "--timeout-s",
-            "--function-timeout-ms", "--db-max-connections");
+    private static final Set<String> VALUED = Set.of(
+            "--events",
+            "--duplicates",
+            "--poison",
+            "--fifo-groups",
+            "--pollers",
+            "--batch-size",
+            "--window-ms",
+            "--visibility-s",
+            "--max-receive",
+            "--db-url",
+            "--db-user",
+            "--db-password",
+            "--db-dialect",
+            "--sqs-endpoint",
+            "--queue",
+            "--seed",
+            "--timeout-s",
+            "--function-timeout-ms",
+            "--db-max-connections");
 
     private static final Set<String> SWITCHES = Set.of("--no-progress", "--prefill");
 
@@ -480,8 +630,14 @@ public final class LocalPipeline {
         void show(long deleted, long deadLettered, long reported) {
             long done = deleted + deadLettered;
             double seconds = (System.nanoTime() - started) / 1e9;
-            String figures = String.format(Locale.ROOT, "%,d/%,d done  %,d reported failed  %,d in DLQ  %,.0f msg/s",
-                    done, total, reported, deadLettered, done / Math.max(seconds, 0.001));
+            String figures = String.format(
+                    Locale.ROOT,
+                    "%,d/%,d done  %,d reported failed  %,d in DLQ  %,.0f msg/s",
+                    done,
+                    total,
+                    reported,
+                    deadLettered,
+                    done / Math.max(seconds, 0.001));
             if (bar) {
                 int width = 30;
                 int filled = (int) Math.min(width, width * done / Math.max(total, 1));

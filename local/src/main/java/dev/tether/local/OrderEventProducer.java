@@ -42,10 +42,12 @@ public final class OrderEventProducer {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 Outgoing message = chunk.get(i);
-                SendMessageBatchRequestEntry.Builder entry =
-                        SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(message.body());
+                SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
+                        .id(String.valueOf(i))
+                        .messageBody(message.body());
                 if (message.groupId() != null) {
-                    entry.messageGroupId(message.groupId()).messageDeduplicationId(java.util.UUID.randomUUID().toString());
+                    entry.messageGroupId(message.groupId())
+                            .messageDeduplicationId(java.util.UUID.randomUUID().toString());
                 }
                 entries.add(entry.build());
             }
@@ -57,17 +59,22 @@ public final class OrderEventProducer {
         List<SendMessageBatchRequestEntry> pending = entries;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             List<SendMessageBatchRequestEntry> batch = pending;
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
+            SendMessageBatchResponse response =
+                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
             sent.addAndGet(response.successful().size());
             if (response.failed().isEmpty()) {
                 return;
             }
             if (attempt == ATTEMPTS) {
-                throw new IllegalStateException("SendMessageBatch kept failing: " + response.failed().get(0).message());
+                throw new IllegalStateException("SendMessageBatch kept failing: "
+                        + response.failed().get(0).message());
             }
             Map<String, SendMessageBatchRequestEntry> byId = new java.util.HashMap<>();
             batch.forEach(e -> byId.put(e.id(), e));
-            pending = response.failed().stream().map(BatchResultErrorEntry::id).map(byId::get).toList();
+            pending = response.failed().stream()
+                    .map(BatchResultErrorEntry::id)
+                    .map(byId::get)
+                    .toList();
             try {
                 Thread.sleep(50L << attempt);
             } catch (InterruptedException e) {
@@ -93,22 +100,37 @@ public final class OrderEventProducer {
               --fifo-groups N       message groups, for a FIFO queue (0: standard queue)
               --seed N              random seed (42)""";
 
-    private record Options(String queueUrl, URI endpoint, int events, double duplicates, double poison,
-            int fifoGroups, long seed) {}
+    private record Options(
+            String queueUrl, URI endpoint, int events, double duplicates, double poison, int fifoGroups, long seed) {}
 
     /** Sends generated order events to a queue: the producer on its own. */
     public static void main(String[] args) {
-        Options options = CommandLine.parseOrExit(args, USAGE,
-                Set.of("--queue-url", "--sqs-endpoint", "--events", "--duplicates", "--poison", "--fifo-groups",
+        Options options = CommandLine.parseOrExit(
+                args,
+                USAGE,
+                Set.of(
+                        "--queue-url",
+                        "--sqs-endpoint",
+                        "--events",
+                        "--duplicates",
+                        "--poison",
+                        "--fifo-groups",
                         "--seed"),
-                Set.of(), 0, OrderEventProducer::options);
-        EventGenerator.Generated generated = EventGenerator.generate(options.events(), options.duplicates(),
-                options.poison(), options.fifoGroups(), options.seed());
+                Set.of(),
+                0,
+                OrderEventProducer::options);
+        EventGenerator.Generated generated = EventGenerator.generate(
+                options.events(), options.duplicates(), options.poison(), options.fifoGroups(), options.seed());
         try (SqsClient sqs = Sqs.client(options.endpoint())) {
             OrderEventProducer producer = new OrderEventProducer(sqs, options.queueUrl());
             producer.send(generated.messages());
-            System.out.printf(Locale.ROOT, "sent %,d messages (%,d distinct events, %,d duplicates, %,d invalid) to %s%n",
-                    producer.sent(), generated.unique(), generated.duplicates(), generated.poison(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "sent %,d messages (%,d distinct events, %,d duplicates, %,d invalid) to %s%n",
+                    producer.sent(),
+                    generated.unique(),
+                    generated.duplicates(),
+                    generated.poison(),
                     options.queueUrl());
         }
     }
@@ -130,7 +152,13 @@ public final class OrderEventProducer {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("--sqs-endpoint is not a URL: '" + endpoint + "'");
         }
-        return new Options(queueUrl, uri, line.integer("--events", 1_000, 1), duplicates, poison,
-                line.integer("--fifo-groups", 0, 0), line.number("--seed", 42, Long.MIN_VALUE));
+        return new Options(
+                queueUrl,
+                uri,
+                line.integer("--events", 1_000, 1),
+                duplicates,
+                poison,
+                line.integer("--fifo-groups", 0, 0),
+                line.number("--seed", 42, Long.MIN_VALUE));
     }
 }

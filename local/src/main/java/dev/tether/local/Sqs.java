@@ -26,7 +26,8 @@ public final class Sqs {
         if (endpoint != null) {
             builder.endpointOverride(endpoint)
                     .region(Region.of(LOCAL_REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         }
         return builder.build();
     }
@@ -38,17 +39,21 @@ public final class Sqs {
      * Creates (or finds) queue {@code name} and its dead-letter queue {@code name-dlq}, with a redrive policy that
      * moves a message there after {@code maxReceiveCount} receives.
      */
-    public static Queues create(SqsClient sqs, String name, boolean fifo, int visibilityTimeoutSeconds, int maxReceiveCount) {
+    public static Queues create(
+            SqsClient sqs, String name, boolean fifo, int visibilityTimeoutSeconds, int maxReceiveCount) {
         String suffix = fifo ? ".fifo" : "";
         Map<QueueAttributeName, String> fifoAttributes =
                 fifo ? Map.of(QueueAttributeName.FIFO_QUEUE, "true") : Map.of();
-        String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq" + suffix).attributes(fifoAttributes)).queueUrl();
+        String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq" + suffix).attributes(fifoAttributes))
+                .queueUrl();
         String dlqArn = arn(sqs, dlqUrl);
         Map<QueueAttributeName, String> attributes = new java.util.HashMap<>(fifoAttributes);
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(visibilityTimeoutSeconds));
-        attributes.put(QueueAttributeName.REDRIVE_POLICY,
+        attributes.put(
+                QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}");
-        String url = sqs.createQueue(b -> b.queueName(name + suffix).attributes(attributes)).queueUrl();
+        String url = sqs.createQueue(b -> b.queueName(name + suffix).attributes(attributes))
+                .queueUrl();
         return new Queues(url, arn(sqs, url), dlqUrl);
     }
 
@@ -61,9 +66,10 @@ public final class Sqs {
 
     /** Messages in a queue, visible and in flight. */
     public static long depth(SqsClient sqs, String url) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                 .attributes();
         return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));

@@ -1,12 +1,12 @@
 package dev.tether.local;
 
-import dev.tether.lambda.InvocationContext;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.CustomerStreamHandler;
 import dev.tether.schema.TetherSchema;
@@ -43,8 +43,15 @@ public final class StreamReplay {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
-        Options options = CommandLine.parseOrExit(args, USAGE, Set.of("--batch-size", "--max-retries"), Set.of(), 1,
-                line -> new Options(Path.of(line.positional().get(0)), line.integer("--batch-size", 100, 1),
+        Options options = CommandLine.parseOrExit(
+                args,
+                USAGE,
+                Set.of("--batch-size", "--max-retries"),
+                Set.of(),
+                1,
+                line -> new Options(
+                        Path.of(line.positional().get(0)),
+                        line.integer("--batch-size", 100, 1),
                         line.integer("--max-retries", 2, 0)));
         TetherConfig config;
         String url = System.getenv("TETHER_DB_URL");
@@ -60,8 +67,13 @@ public final class StreamReplay {
         PrintStream console = System.out;
         try (CustomerStreamHandler handler = new CustomerStreamHandler(config)) {
             Result result = replay(handler, options.file(), options.batchSize(), options.maxRetries());
-            console.printf(Locale.ROOT, "replayed %,d records in %,d batches, %,d retries, %,d skipped%s%n",
-                    result.records(), result.batches(), result.retries(), result.skipped().size(),
+            console.printf(
+                    Locale.ROOT,
+                    "replayed %,d records in %,d batches, %,d retries, %,d skipped%s%n",
+                    result.records(),
+                    result.batches(),
+                    result.retries(),
+                    result.skipped().size(),
                     result.skipped().isEmpty() ? "" : " " + result.skipped());
             System.exit(result.skipped().isEmpty() ? 0 : 1);
         }
@@ -82,10 +94,12 @@ public final class StreamReplay {
         int attemptsAtCheckpoint = 0;
         List<String> skipped = new ArrayList<>();
         while (position < records.size()) {
-            List<DynamodbStreamRecord> batch = records.subList(position, Math.min(position + batchSize, records.size()));
+            List<DynamodbStreamRecord> batch =
+                    records.subList(position, Math.min(position + batchSize, records.size()));
             DynamodbEvent event = new DynamodbEvent();
             event.setRecords(new ArrayList<>(batch));
-            StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-customers-local", 120_000));
+            StreamsEventResponse response =
+                    handler.handleRequest(event, new InvocationContext("tether-customers-local", 120_000));
             batches++;
             if (response.getBatchItemFailures().isEmpty()) {
                 position += batch.size();

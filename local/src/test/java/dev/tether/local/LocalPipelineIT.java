@@ -22,10 +22,29 @@ class LocalPipelineIT {
 
     @Test
     void aFewThousandEventsWithDuplicatesAndPoisonLandExactlyOnceAndThePoisonInTheDeadLetterQueue() throws Exception {
-        LocalPipeline.Options options = LocalPipeline.parse(new String[] {
-            "--events", "3000", "--duplicates", "0.05", "--poison", "0.01", "--pollers", "2", "--batch-size", "50",
-            "--visibility-s", "2", "--max-receive", "2", "--no-progress", "--seed", "7", "--timeout-s", "300"
-        }, Map.of());
+        LocalPipeline.Options options = LocalPipeline.parse(
+                new String[] {
+                    "--events",
+                    "3000",
+                    "--duplicates",
+                    "0.05",
+                    "--poison",
+                    "0.01",
+                    "--pollers",
+                    "2",
+                    "--batch-size",
+                    "50",
+                    "--visibility-s",
+                    "2",
+                    "--max-receive",
+                    "2",
+                    "--no-progress",
+                    "--seed",
+                    "7",
+                    "--timeout-s",
+                    "300"
+                },
+                Map.of());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         LocalPipeline.Report report =
@@ -41,11 +60,35 @@ class LocalPipelineIT {
 
     @Test
     void eightContainersOnTwoConnectionsApplyEveryEventOnceAndDeadLetterOnlyThePoison() throws Exception {
-        LocalPipeline.Options options = LocalPipeline.parse(new String[] {
-            "--events", "3000", "--duplicates", "0.05", "--poison", "0.01", "--pollers", "8", "--db-max-connections", "2",
-            "--batch-size", "50", "--window-ms", "50", "--visibility-s", "12", "--function-timeout-ms", "2000",
-            "--no-progress", "--seed", "11", "--timeout-s", "300", "--queue", "tether-load"
-        }, Map.of());
+        LocalPipeline.Options options = LocalPipeline.parse(
+                new String[] {
+                    "--events",
+                    "3000",
+                    "--duplicates",
+                    "0.05",
+                    "--poison",
+                    "0.01",
+                    "--pollers",
+                    "8",
+                    "--db-max-connections",
+                    "2",
+                    "--batch-size",
+                    "50",
+                    "--window-ms",
+                    "50",
+                    "--visibility-s",
+                    "12",
+                    "--function-timeout-ms",
+                    "2000",
+                    "--no-progress",
+                    "--seed",
+                    "11",
+                    "--timeout-s",
+                    "300",
+                    "--queue",
+                    "tether-load"
+                },
+                Map.of());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         LocalPipeline.Report report =
@@ -58,23 +101,36 @@ class LocalPipelineIT {
         // The limit was met, and the containers took turns: more connections opened than pollers.
         assertThat(report.load().connectErrors()).as(summary).isNotEmpty();
         assertThat(report.connectionsOpened()).as(summary).isGreaterThan(8);
-        assertThat(summary).contains("(at most 2 at a time)").contains("whole-batch failures").contains("p99");
+        assertThat(summary)
+                .contains("(at most 2 at a time)")
+                .contains("whole-batch failures")
+                .contains("p99");
     }
 
     @Test
     void aFileOfStreamRecordsReplaysWithCheckpointsAndSkipsWhatNeverApplies() throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
         db.recreateDatabase("tether_replay");
-        TetherConfig config = TetherConfig.of(db.jdbcUrl("tether_replay"), db.user(), db.password(), SQLDialect.MARIADB);
+        TetherConfig config =
+                TetherConfig.of(db.jdbcUrl("tether_replay"), db.user(), db.password(), SQLDialect.MARIADB);
         Path file = Files.createTempFile("stream", ".json");
         StringBuilder json = new StringBuilder("{\"Records\":[");
         for (int i = 1; i <= 25; i++) {
             String credit = i == 12 ? "1.001" : i + ".5"; // record 12 never fits DECIMAL(18,2)
-            json.append(i > 1 ? "," : "").append("{\"eventID\":\"").append(i).append("\",\"eventName\":\"INSERT\","
-                    + "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\",\"dynamodb\":{\"Keys\":"
-                    + "{\"customerId\":{\"S\":\"c").append(i).append("\"}},\"NewImage\":{\"customerId\":{\"S\":\"c")
-                    .append(i).append("\"},\"creditLimit\":{\"N\":\"").append(credit).append("\"}},\"SequenceNumber\":\"")
-                    .append(1000 + i).append("\",\"SizeBytes\":50,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}");
+            json.append(i > 1 ? "," : "")
+                    .append("{\"eventID\":\"")
+                    .append(i)
+                    .append("\",\"eventName\":\"INSERT\","
+                            + "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\",\"dynamodb\":{\"Keys\":"
+                            + "{\"customerId\":{\"S\":\"c")
+                    .append(i)
+                    .append("\"}},\"NewImage\":{\"customerId\":{\"S\":\"c")
+                    .append(i)
+                    .append("\"},\"creditLimit\":{\"N\":\"")
+                    .append(credit)
+                    .append("\"}},\"SequenceNumber\":\"")
+                    .append(1000 + i)
+                    .append("\",\"SizeBytes\":50,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}");
         }
         Files.writeString(file, json.append("]}").toString());
 

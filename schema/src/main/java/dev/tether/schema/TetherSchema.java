@@ -1,12 +1,13 @@
 package dev.tether.schema;
 
+import dev.tether.lambda.link.Migrations;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Applies Tether's Flyway migrations ({@code classpath:db/migration}) to a database.
+ * Applies the example application's Flyway migrations ({@code classpath:db/migration}, history
+ * {@code flyway_schema_history}) and then tether-lambda's own ({@link Migrations}, history
+ * {@code tether_schema_history}) to a database: what a handler does at init, as a deploy step for a deployment that
+ * runs its handlers with {@code TETHER_DB_MIGRATE=false} and a login that may not create tables.
  *
  * <p>Every migration is written with {@code CREATE TABLE IF NOT EXISTS}, and a schema that already holds the
  * tables but no Flyway history is baselined at version 0 and then migrated, so the same call works on an empty
@@ -21,24 +22,12 @@ public final class TetherSchema {
 
     /** Applies every pending migration; returns how many were applied. */
     public static int migrate(DataSource dataSource) {
-        return migrate(configure().dataSource(dataSource));
+        return Migrations.of(LOCATION).apply(dataSource);
     }
 
     /** Applies every pending migration to the database at {@code url}. */
     public static int migrate(String url, String user, String password) {
-        return migrate(configure().dataSource(url, user, password));
-    }
-
-    private static FluentConfiguration configure() {
-        return Flyway.configure(TetherSchema.class.getClassLoader())
-                .locations(LOCATION)
-                .baselineOnMigrate(true)
-                .baselineVersion("0");
-    }
-
-    private static int migrate(FluentConfiguration configuration) {
-        MigrateResult result = configuration.load().migrate();
-        return result.migrationsExecuted;
+        return Migrations.of(LOCATION).apply(url, user, password);
     }
 
     static final String USAGE = """

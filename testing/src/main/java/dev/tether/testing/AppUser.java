@@ -9,7 +9,8 @@ public record AppUser(Database database, String name, String password) {
     /** Creates (or recreates) {@code name} with {@code password}, allowed to read and write {@code database}. */
     public static AppUser create(Database database, String name, String password) {
         for (String host : List.of("%", "localhost")) {
-            Sql.execute(database,
+            Sql.execute(
+                    database,
                     "DROP USER IF EXISTS '" + name + "'@'" + host + "'",
                     "CREATE USER '" + name + "'@'" + host + "' IDENTIFIED BY '" + password + "'",
                     "GRANT SELECT, INSERT, UPDATE, DELETE ON " + database.name() + ".* TO '" + name + "'@'" + host

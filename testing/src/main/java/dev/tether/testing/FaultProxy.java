@@ -96,7 +96,8 @@ public final class FaultProxy implements AutoCloseable {
                 Socket server = new Socket();
                 server.setTcpNoDelay(true);
                 server.connect(new InetSocketAddress(targetHost, targetPort), 5_000);
-                // Relay each write at once: Nagle's algorithm against the client's delayed ACKs costs ~40 ms a round trip.
+                // Relay each write at once: Nagle's algorithm against the client's delayed ACKs costs ~40 ms a round
+                // trip.
                 client.setTcpNoDelay(true);
                 accepted.incrementAndGet();
                 synchronized (sockets) {
@@ -134,7 +135,8 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         void clientToServer() {
-            try (InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
+            try (InputStream in = client.getInputStream();
+                    OutputStream out = server.getOutputStream()) {
                 byte[] header = new byte[4];
                 while (readFully(in, header)) {
                     int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
@@ -145,7 +147,8 @@ public final class FaultProxy implements AutoCloseable {
                     awaitUnstalled();
                     Arm arm = armed.get();
                     if (arm != null && length > 0 && (payload[0] & 0xff) == COM_QUERY) {
-                        String sql = new String(payload, 1, length - 1, StandardCharsets.UTF_8).trim()
+                        String sql = new String(payload, 1, length - 1, StandardCharsets.UTF_8)
+                                .trim()
                                 .toLowerCase(Locale.ROOT);
                         if (sql.contains(arm.table())) {
                             wroteArmedTable = true;
@@ -173,7 +176,8 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         void serverToClient() {
-            try (InputStream in = server.getInputStream(); OutputStream out = client.getOutputStream()) {
+            try (InputStream in = server.getInputStream();
+                    OutputStream out = client.getOutputStream()) {
                 byte[] buffer = new byte[64 * 1024];
                 int read;
                 while ((read = in.read(buffer)) >= 0) {

@@ -61,14 +61,19 @@ public final class Sql {
      * the server's general query log (switched on for the duration; it records what the client sent, exactly).
      */
     public static List<String> statementsOn(Database database, long connectionId, Runnable action) {
-        execute(database, "SET GLOBAL log_output = 'TABLE'", "TRUNCATE TABLE mysql.general_log",
+        execute(
+                database,
+                "SET GLOBAL log_output = 'TABLE'",
+                "TRUNCATE TABLE mysql.general_log",
                 "SET GLOBAL general_log = 1");
         try {
             action.run();
         } finally {
             execute(database, "SET GLOBAL general_log = 0");
         }
-        return rows(database, "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND thread_id = "
-                + connectionId + " ORDER BY event_time");
+        return rows(
+                database,
+                "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND thread_id = " + connectionId
+                        + " ORDER BY event_time");
     }
 }

@@ -57,18 +57,28 @@ public final class SqsEvents {
                 json.append(',');
             }
             Message m = messages.get(i);
-            json.append("{\"messageId\":").append(quote(m.messageId()))
-                    .append(",\"receiptHandle\":").append(quote("AQEB" + m.messageId().replace("-", "")))
-                    .append(",\"body\":").append(quote(m.body()))
-                    .append(",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764151530123\","
-                            + "\"SenderId\":\"AIDAIENQZJOLO23YVJ4VO\",\"ApproximateFirstReceiveTimestamp\":\"1764151530130\"")
-                    .append(m.groupId() == null ? "" : ",\"MessageGroupId\":" + quote(m.groupId())
-                            + ",\"MessageDeduplicationId\":" + quote(m.messageId())
-                            + ",\"SequenceNumber\":\"" + ("1884949646046769" + String.format("%04d", i)) + "\"")
+            json.append("{\"messageId\":")
+                    .append(quote(m.messageId()))
+                    .append(",\"receiptHandle\":")
+                    .append(quote("AQEB" + m.messageId().replace("-", "")))
+                    .append(",\"body\":")
+                    .append(quote(m.body()))
+                    .append(
+                            ",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764151530123\","
+                                    + "\"SenderId\":\"AIDAIENQZJOLO23YVJ4VO\",\"ApproximateFirstReceiveTimestamp\":\"1764151530130\"")
+                    .append(
+                            m.groupId() == null
+                                    ? ""
+                                    : ",\"MessageGroupId\":" + quote(m.groupId())
+                                            + ",\"MessageDeduplicationId\":" + quote(m.messageId())
+                                            + ",\"SequenceNumber\":\"" + ("1884949646046769" + String.format("%04d", i))
+                                            + "\"")
                     .append('}')
-                    .append(",\"messageAttributes\":{").append(attributes(m.attributes()))
+                    .append(",\"messageAttributes\":{")
+                    .append(attributes(m.attributes()))
                     .append("},\"md5OfBody\":\"e4e68fb7bd0e697a0ae8f1bb342846b3\"")
-                    .append(",\"eventSource\":\"aws:sqs\",\"eventSourceARN\":").append(quote(arn))
+                    .append(",\"eventSource\":\"aws:sqs\",\"eventSourceARN\":")
+                    .append(quote(arn))
                     .append(",\"awsRegion\":\"eu-west-1\"}");
         }
         return fromJson(json.append("]}").toString());
@@ -76,8 +86,10 @@ public final class SqsEvents {
 
     private static String attributes(java.util.Map<String, String> attributes) {
         StringBuilder json = new StringBuilder();
-        attributes.forEach((name, value) -> json.append(json.length() > 0 ? "," : "").append(quote(name))
-                .append(":{\"stringValue\":").append(quote(value))
+        attributes.forEach((name, value) -> json.append(json.length() > 0 ? "," : "")
+                .append(quote(name))
+                .append(":{\"stringValue\":")
+                .append(quote(value))
                 .append(",\"stringListValues\":[],\"binaryListValues\":[],\"dataType\":\"String\"}"));
         return json.toString();
     }

@@ -97,7 +97,8 @@ public final class TestDatabase {
             return external(external);
         }
         if (dockerAvailable()) {
-            MySQLContainer mysql = new MySQLContainer("mysql:8.4").withUsername("root").withPassword("test");
+            MySQLContainer mysql =
+                    new MySQLContainer("mysql:8.4").withUsername("root").withPassword("test");
             mysql.start();
             Runtime.getRuntime().addShutdownHook(new Thread(mysql::stop));
             return new Server(
@@ -145,7 +146,8 @@ public final class TestDatabase {
     }
 
     private static void execute(Server s, String sql) {
-        try (Connection connection = DriverManager.getConnection(s.urlPrefix() + s.urlSuffix(), s.user(), s.password());
+        try (Connection connection =
+                        DriverManager.getConnection(s.urlPrefix() + s.urlSuffix(), s.user(), s.password());
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {

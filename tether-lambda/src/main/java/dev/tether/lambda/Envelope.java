@@ -52,7 +52,10 @@ public abstract class Envelope {
     /** Tether's envelope with other field names. */
     public static Envelope tether(String eventIdField, String typeField, String occurredAtField, String dataField) {
         return new Tether(
-                requireName(eventIdField), requireName(typeField), requireName(occurredAtField), requireName(dataField));
+                requireName(eventIdField),
+                requireName(typeField),
+                requireName(occurredAtField),
+                requireName(dataField));
     }
 
     /** The type in the string message attribute {@code name}; the whole body is the event. */
@@ -111,7 +114,9 @@ public abstract class Envelope {
     }
 
     static String quote(String text) {
-        return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+        return "\""
+                + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+                        .quoteAsString(text)) + "\"";
     }
 
     /** This envelope, letting a message omit the key it proposes (the SQS messageId stands in for it). */
@@ -169,15 +174,19 @@ public abstract class Envelope {
             }
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
-                throw new InvalidMessageException("body", "is not valid JSON (content after the object at line "
-                        + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+                throw new InvalidMessageException(
+                        "body",
+                        "is not valid JSON (content after the object at line " + at.getLineNr() + ", column "
+                                + at.getColumnNr() + ")");
             }
         } catch (StreamConstraintsException e) {
             throw new InvalidMessageException("body", "exceeds a limit of the JSON reader: " + limitOf(e));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new InvalidMessageException("body", "is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            throw new InvalidMessageException(
+                    "body",
+                    "is not valid JSON"
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new InvalidMessageException("body", "could not be read");
         }
@@ -379,8 +388,8 @@ public abstract class Envelope {
 
         @Override
         String sampleBody(String type, String data) {
-            return "{\"version\":\"0\",\"id\":\"00000000-0000-4000-8000-000000000000\",\"detail-type\":"
-                    + quote(type) + ",\"source\":\"prime\",\"time\":\"2026-01-01T00:00:00Z\",\"detail\":" + data + "}";
+            return "{\"version\":\"0\",\"id\":\"00000000-0000-4000-8000-000000000000\",\"detail-type\":" + quote(type)
+                    + ",\"source\":\"prime\",\"time\":\"2026-01-01T00:00:00Z\",\"detail\":" + data + "}";
         }
 
         @Override
@@ -406,8 +415,10 @@ public abstract class Envelope {
             String body = message.getBody();
             Members members = read(body, TEXTS, SPANS);
             if (!"Notification".equals(text(members, "Type", "Type"))) {
-                throw new InvalidMessageException("Type", "must be Notification (an SNS notification; is raw message"
-                        + " delivery on? then read the queue with the inner envelope itself)");
+                throw new InvalidMessageException(
+                        "Type",
+                        "must be Notification (an SNS notification; is raw message"
+                                + " delivery on? then read the queue with the inner envelope itself)");
             }
             if (text(members, "MessageId", "MessageId").isEmpty()) {
                 throw new InvalidMessageException("MessageId", "must not be empty");
@@ -420,9 +431,7 @@ public abstract class Envelope {
             unwrapped.setMessageAttributes(snsAttributes(members, body));
             Incoming opened;
             try {
-                opened = inner instanceof Tether tether
-                        ? tether.open(unwrapped, notified, "")
-                        : inner.open(unwrapped);
+                opened = inner instanceof Tether tether ? tether.open(unwrapped, notified, "") : inner.open(unwrapped);
             } catch (InvalidMessageException e) {
                 throw e.under("Message");
             }
@@ -467,9 +476,13 @@ public abstract class Envelope {
             }
             SQSMessage inside = inner.sample(type, data, false);
             StringBuilder attributes = new StringBuilder();
-            inside.getMessageAttributes().forEach((name, value) -> attributes.append(attributes.length() > 0 ? "," : "")
-                    .append(quote(name)).append(":{\"Type\":\"String\",\"Value\":")
-                    .append(quote(value.getStringValue())).append('}'));
+            inside.getMessageAttributes()
+                    .forEach((name, value) -> attributes
+                            .append(attributes.length() > 0 ? "," : "")
+                            .append(quote(name))
+                            .append(":{\"Type\":\"String\",\"Value\":")
+                            .append(quote(value.getStringValue()))
+                            .append('}'));
             SQSMessage message = super.sample(type, data, true);
             message.setBody("{\"Type\":\"Notification\",\"MessageId\":\"00000000-0000-4000-8000-000000000000\","
                     + "\"Message\":" + quote(inside.getBody()) + ",\"MessageAttributes\":{" + attributes + "}}");

@@ -25,8 +25,11 @@ final class Samples {
         if (type == String.class || type == char.class || type == Character.class) {
             return "\"prime\"";
         }
-        if (type.isPrimitive() && type != boolean.class || Number.class.isAssignableFrom(type)
-                && (type.getName().startsWith("java.lang.") || type == BigInteger.class || type == BigDecimal.class)) {
+        if (type.isPrimitive() && type != boolean.class
+                || Number.class.isAssignableFrom(type)
+                        && (type.getName().startsWith("java.lang.")
+                                || type == BigInteger.class
+                                || type == BigDecimal.class)) {
             return "1";
         }
         if (type == boolean.class || type == Boolean.class) {
@@ -54,7 +57,9 @@ final class Samples {
             if (value == null) {
                 return null;
             }
-            json.append(json.length() > 1 ? "," : "").append(Envelope.quote(component.getName())).append(':')
+            json.append(json.length() > 1 ? "," : "")
+                    .append(Envelope.quote(component.getName()))
+                    .append(':')
                     .append(value);
         }
         return json.append('}').toString();

@@ -79,25 +79,24 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     private SqsBatchHandler(Builder builder) {
         TetherConfig config = builder.config != null ? builder.config : TetherConfig.fromEnvironment(System.getenv());
         IdempotencySettings idempotency = config.idempotency();
-        Envelope envelope = idempotency.fallbackToMessageId()
-                ? builder.envelope.withOptionalEventId()
-                : builder.envelope;
+        Envelope envelope =
+                idempotency.fallbackToMessageId() ? builder.envelope.withOptionalEventId() : builder.envelope;
         List<SqsRoute<?>> declared = checked(builder.routes, envelope);
         boolean keyed = idempotency.mode() != Mode.NONE;
         List<Route> routes = new ArrayList<>(declared.size());
         Map<String, Route> byType = new LinkedHashMap<>();
         for (SqsRoute<?> route : declared) {
-            Route compiled = compile(route, keyed ? new IdempotencyKeys(idempotency, keyExpression(route, envelope,
-                    idempotency)) : null);
+            Route compiled = compile(
+                    route,
+                    keyed ? new IdempotencyKeys(idempotency, keyExpression(route, envelope, idempotency)) : null);
             routes.add(compiled);
             byType.put(route.type(), compiled);
         }
         this.name = builder.name;
         this.link = new DatabaseLink(config, builder.migrations);
         Routes writers = new Routes(routes);
-        TransactionalIdempotency transactional = idempotency.mode() == Mode.TRANSACTIONAL
-                ? new TransactionalIdempotency(idempotency.expiry())
-                : null;
+        TransactionalIdempotency transactional =
+                idempotency.mode() == Mode.TRANSACTIONAL ? new TransactionalIdempotency(idempotency.expiry()) : null;
         Execution execution = switch (idempotency.mode()) {
             case NONE -> new TransactionalExecution(link, writers, null, clock);
             case TRANSACTIONAL -> new TransactionalExecution(link, writers, transactional, clock);
@@ -106,8 +105,8 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 yield new PowertoolsExecution(new IdempotentApplier(link, writers));
             }
         };
-        this.powertoolsFlow = idempotency.mode() == Mode.POWERTOOLS_MYSQL
-                || idempotency.mode() == Mode.POWERTOOLS_DYNAMODB;
+        this.powertoolsFlow =
+                idempotency.mode() == Mode.POWERTOOLS_MYSQL || idempotency.mode() == Mode.POWERTOOLS_DYNAMODB;
         this.sweeper = idempotency.mode() == Mode.TRANSACTIONAL || idempotency.mode() == Mode.POWERTOOLS_MYSQL
                 ? new ExpiredRecordSweeper(link)
                 : null;
@@ -115,8 +114,13 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 envelope, byType, envelope.singleRoute() ? routes.get(0) : null, execution, config.fifoFailure());
         this.metrics = new BatchMetrics(config.metricsNamespace(), name, link);
         if (config.prime()) {
-            HotPath.primeSqs(name, config.dialect(), processor, writers,
-                    keyed ? new TransactionalIdempotency(idempotency.expiry()) : null, samples(declared, envelope));
+            HotPath.primeSqs(
+                    name,
+                    config.dialect(),
+                    processor,
+                    writers,
+                    keyed ? new TransactionalIdempotency(idempotency.expiry()) : null,
+                    samples(declared, envelope));
         }
     }
 
@@ -189,13 +193,15 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         for (SqsRoute<?> route : routes) {
             if (route.writer() == null) {
                 throw new ConfigException("route " + route.type() + " has no writer: add .writer((tx, events) -> …)"
-                        + " to SqsRoute.of(\"" + route.type() + "\", " + route.eventClass().getSimpleName()
+                        + " to SqsRoute.of(\"" + route.type() + "\", "
+                        + route.eventClass().getSimpleName()
                         + ".class)");
             }
             SqsRoute<?> earlier = seen.put(route.type(), route);
             if (earlier != null) {
                 throw new ConfigException("two routes serve message type " + route.type() + " (events "
-                        + earlier.eventClass().getSimpleName() + " and " + route.eventClass().getSimpleName()
+                        + earlier.eventClass().getSimpleName() + " and "
+                        + route.eventClass().getSimpleName()
                         + "): register one route per type");
             }
         }
@@ -221,8 +227,11 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     private static <E> Route compile(SqsRoute<E> route, IdempotencyKeys keys) {
         MessageReader<E> reader = route.effectiveReader();
         BatchWriter<E> writer = route.writer();
-        return new Route(route.type(), message -> route.read(message, reader),
-                (tx, events) -> writer.write(tx, (List<E>) (List<?>) events), keys);
+        return new Route(
+                route.type(),
+                message -> route.read(message, reader),
+                (tx, events) -> writer.write(tx, (List<E>) (List<?>) events),
+                keys);
     }
 
     private static List<SQSMessage> samples(List<SqsRoute<?>> routes, Envelope envelope) {

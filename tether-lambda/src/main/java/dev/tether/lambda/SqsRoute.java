@@ -67,7 +67,13 @@ public final class SqsRoute<E> {
     /** This route, checking every event it read with {@code validator}. */
     public SqsRoute<E> validate(Validator<E> validator) {
         return new SqsRoute<>(
-                type, eventClass, reader, Objects.requireNonNull(validator, "validator"), writer, keyExpression, sample);
+                type,
+                eventClass,
+                reader,
+                Objects.requireNonNull(validator, "validator"),
+                writer,
+                keyExpression,
+                sample);
     }
 
     /** This route, writing its events with {@code writer}: required. */
@@ -140,7 +146,9 @@ public final class SqsRoute<E> {
         }
         if (!eventClass.isInstance(event)) {
             throw new InvalidMessageException(
-                    "type", "is " + message.type() + ", whose reader returned a " + event.getClass().getSimpleName());
+                    "type",
+                    "is " + message.type() + ", whose reader returned a "
+                            + event.getClass().getSimpleName());
         }
         if (validator != null) {
             validator.validate(event);

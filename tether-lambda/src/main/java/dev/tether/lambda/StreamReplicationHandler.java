@@ -134,8 +134,9 @@ public final class StreamReplicationHandler
                         + " none; use " + StreamSettings.ROUTES + "=DynamoTable=" + settings.table());
             }
             StreamRoute first = routes.get(0);
-            routes.set(0, retarget(first, first.sourceName(), table(builder.schema, settings.table(),
-                    StreamSettings.TABLE)));
+            routes.set(
+                    0,
+                    retarget(first, first.sourceName(), table(builder.schema, settings.table(), StreamSettings.TABLE)));
         }
         settings.routes().forEach((source, tableName) -> {
             Table<?> table = table(builder.schema, tableName, StreamSettings.ROUTES);
@@ -147,17 +148,21 @@ public final class StreamReplicationHandler
             }
         });
         if (routes.isEmpty()) {
-            throw new ConfigException("no stream route: add .route(StreamRoute.to(TABLE)) or set "
-                    + StreamSettings.ROUTES);
+            throw new ConfigException(
+                    "no stream route: add .route(StreamRoute.to(TABLE)) or set " + StreamSettings.ROUTES);
         }
         Map<String, ReplicaTable> bySource = new LinkedHashMap<>();
         for (int i = 0; i < routes.size(); i++) {
             StreamRoute route = routes.get(i);
             if (route.table() == null) {
-                route = route.into(table(builder.schema, StreamRoute.snakeCase(route.source()),
+                route = route.into(table(
+                        builder.schema,
+                        StreamRoute.snakeCase(route.source()),
                         "StreamRoute.from(\"" + route.source() + "\")"));
             }
-            ReplicaTable table = ReplicaTable.resolve(route, i == 0 ? settings.attributeOverrides() : Map.of(),
+            ReplicaTable table = ReplicaTable.resolve(
+                    route,
+                    i == 0 ? settings.attributeOverrides() : Map.of(),
                     settings.ttlDeletesOf(route.sourceName()));
             if (bySource.put(route.sourceName(), table) != null) {
                 throw new ConfigException("two stream routes serve DynamoDB table " + route.sourceName()
@@ -217,9 +222,14 @@ public final class StreamReplicationHandler
                 entry("handler", name),
                 entry("records", records.size()),
                 entry("applied", result.applied()),
-                entry("checkpoint", result.response().getBatchItemFailures().isEmpty()
-                        ? null
-                        : result.response().getBatchItemFailures().get(0).getItemIdentifier()),
+                entry(
+                        "checkpoint",
+                        result.response().getBatchItemFailures().isEmpty()
+                                ? null
+                                : result.response()
+                                        .getBatchItemFailures()
+                                        .get(0)
+                                        .getItemIdentifier()),
                 entry("transactions", result.transactions()),
                 entry("connectionNew", link.lastConnectionWasNew()),
                 entry("connectionAgeMs", link.connectionAgeMillis()),

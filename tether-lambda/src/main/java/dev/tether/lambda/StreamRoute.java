@@ -158,8 +158,14 @@ public final class StreamRoute {
 
     /** This route's mappings, into {@code newTable}. */
     public StreamRoute into(Table<?> newTable) {
-        return new StreamRoute(sourceName(), Objects.requireNonNull(newTable, "newTable"), attributes, paths, computed,
-                skipped, ttlDeletes);
+        return new StreamRoute(
+                sourceName(),
+                Objects.requireNonNull(newTable, "newTable"),
+                attributes,
+                paths,
+                computed,
+                skipped,
+                ttlDeletes);
     }
 
     /** The DynamoDB table name this route serves: its own, or {@code table}'s name in CamelCase. */
@@ -188,11 +194,12 @@ public final class StreamRoute {
         for (int i = 0; i < camel.length(); i++) {
             char c = camel.charAt(i);
             if (Character.isUpperCase(c)) {
-                boolean previousLower = i > 0 && (Character.isLowerCase(camel.charAt(i - 1))
-                        || Character.isDigit(camel.charAt(i - 1)));
+                boolean previousLower =
+                        i > 0 && (Character.isLowerCase(camel.charAt(i - 1)) || Character.isDigit(camel.charAt(i - 1)));
                 boolean nextLower = i + 1 < camel.length() && Character.isLowerCase(camel.charAt(i + 1));
                 boolean previousUpper = i > 0 && Character.isUpperCase(camel.charAt(i - 1));
-                if (name.length() > 0 && name.charAt(name.length() - 1) != '_'
+                if (name.length() > 0
+                        && name.charAt(name.length() - 1) != '_'
                         && (previousLower || previousUpper && nextLower)) {
                     name.append('_');
                 }

@@ -25,17 +25,30 @@ class EnvelopeTest {
 
     @Test
     void tethersEnvelopeChecksItsFieldsInAFixedOrder() {
-        assertInvalid(Envelope.tether(), TETHER.replace("6f1c0e1e-3a2b-4c5d-8e9f-001122334455", "x"), "eventId",
+        assertInvalid(
+                Envelope.tether(),
+                TETHER.replace("6f1c0e1e-3a2b-4c5d-8e9f-001122334455", "x"),
+                "eventId",
                 "must be a UUID (8-4-4-4-12 hexadecimal digits)");
         assertInvalid(Envelope.tether(), TETHER.replace("\"type\":\"Thing\",", ""), "type", "is required");
-        assertInvalid(Envelope.tether(), TETHER.replace("\"type\":\"Thing\"", "\"type\":3"), "type", "must be a string");
-        assertInvalid(Envelope.tether(), TETHER.replace("2026-12-01T10:00:00Z", "soon"), "occurredAt",
+        assertInvalid(
+                Envelope.tether(), TETHER.replace("\"type\":\"Thing\"", "\"type\":3"), "type", "must be a string");
+        assertInvalid(
+                Envelope.tether(),
+                TETHER.replace("2026-12-01T10:00:00Z", "soon"),
+                "occurredAt",
                 "must be an ISO-8601 instant such as 2026-11-26T10:15:30.123456Z");
-        assertInvalid(Envelope.tether(), TETHER.replace("\"data\":{", "\"data\":[{").replace("}}", "}]}"), "data",
+        assertInvalid(
+                Envelope.tether(),
+                TETHER.replace("\"data\":{", "\"data\":[{").replace("}}", "}]}"),
+                "data",
                 "must be a JSON object");
         assertInvalid(Envelope.tether(), TETHER + "x", "body", null);
-        assertInvalid(Envelope.tether(), TETHER.replace("\"type\":\"Thing\"", "\"type\":\"Thing\",\"type\":\"T\""),
-                "body", null);
+        assertInvalid(
+                Envelope.tether(),
+                TETHER.replace("\"type\":\"Thing\"", "\"type\":\"Thing\",\"type\":\"T\""),
+                "body",
+                null);
         assertInvalid(Envelope.tether(), "[" + "[".repeat(2000) + "]".repeat(2000) + "]", "body", null);
         assertInvalid(Envelope.tether(), null, "body", "is empty; expected a JSON object");
     }
@@ -65,15 +78,19 @@ class EnvelopeTest {
 
         assertThat(incoming.type()).isEqualTo("K");
         assertThat(incoming.data()).isEqualTo("{\"x\":1}");
-        assertInvalid(Envelope.messageAttribute("eventType"), "{\"x\":1}", "messageAttributes.eventType",
+        assertInvalid(
+                Envelope.messageAttribute("eventType"),
+                "{\"x\":1}",
+                "messageAttributes.eventType",
                 "is required: it names the message's type");
     }
 
     @Test
     void anEventBridgeEventYieldsItsDetailTypeAndDetail() throws Exception {
-        String body = "{\"version\":\"0\",\"id\":\"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa\",\"detail-type\":\"Order Placed\","
-                + "\"source\":\"com.example\",\"account\":\"123456789012\",\"time\":\"2026-12-01T10:00:00Z\","
-                + "\"region\":\"eu-west-1\",\"resources\":[],\"detail\":{\"x\":1}}";
+        String body =
+                "{\"version\":\"0\",\"id\":\"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa\",\"detail-type\":\"Order Placed\","
+                        + "\"source\":\"com.example\",\"account\":\"123456789012\",\"time\":\"2026-12-01T10:00:00Z\","
+                        + "\"region\":\"eu-west-1\",\"resources\":[],\"detail\":{\"x\":1}}";
 
         Incoming incoming = Envelope.eventBridge().open(message(body));
 
@@ -81,7 +98,10 @@ class EnvelopeTest {
         assertThat(incoming.data()).isEqualTo("{\"x\":1}");
         assertThat(incoming.dataPath()).isEqualTo("detail");
         assertThat(Envelope.eventBridge().defaultKeyExpression()).isEqualTo("powertools_json(body).id");
-        assertInvalid(Envelope.eventBridge(), body.replace("\"detail\":{\"x\":1}", "\"detail\":\"x\""), "detail",
+        assertInvalid(
+                Envelope.eventBridge(),
+                body.replace("\"detail\":{\"x\":1}", "\"detail\":\"x\""),
+                "detail",
                 "must be a JSON object");
     }
 
@@ -93,24 +113,35 @@ class EnvelopeTest {
                 + "{\"eventType\":{\"Type\":\"String\",\"Value\":\"Attr\"}}}";
 
         Incoming viaTether = Envelope.sns(Envelope.tether()).open(message(body));
-        Incoming viaAttribute = Envelope.sns(Envelope.messageAttribute("eventType")).open(message(body));
+        Incoming viaAttribute =
+                Envelope.sns(Envelope.messageAttribute("eventType")).open(message(body));
 
         assertThat(viaTether.type()).isEqualTo("Thing");
         assertThat(viaTether.data()).isEqualTo("{\"a\":[1,{\"b\":2}],\"c\":\"}\"}");
         assertThat(viaTether.dataPath()).isEqualTo("Message.data");
         assertThat(viaAttribute.type()).isEqualTo("Attr");
-        assertThat(Envelope.sns(Envelope.tether()).defaultKeyExpression())
-                .isEqualTo("powertools_json(body).MessageId");
-        assertInvalid(Envelope.sns(Envelope.tether()), body.replace("Notification", "SubscriptionConfirmation"),
-                "Type", null);
-        assertInvalid(Envelope.sns(Envelope.tether()), body.replace("\\\"type\\\":\\\"Thing\\\",", ""),
-                "Message.type", "is required");
+        assertThat(Envelope.sns(Envelope.tether()).defaultKeyExpression()).isEqualTo("powertools_json(body).MessageId");
+        assertInvalid(
+                Envelope.sns(Envelope.tether()),
+                body.replace("Notification", "SubscriptionConfirmation"),
+                "Type",
+                null);
+        assertInvalid(
+                Envelope.sns(Envelope.tether()),
+                body.replace("\\\"type\\\":\\\"Thing\\\",", ""),
+                "Message.type",
+                "is required");
     }
 
     @Test
     void everyEnvelopeCanMakeASampleItReadsBack() throws Exception {
-        for (Envelope envelope : new Envelope[] {Envelope.tether(), Envelope.messageAttribute("t"),
-                Envelope.eventBridge(), Envelope.sns(Envelope.tether()), Envelope.sns(Envelope.messageAttribute("t"))}) {
+        for (Envelope envelope : new Envelope[] {
+            Envelope.tether(),
+            Envelope.messageAttribute("t"),
+            Envelope.eventBridge(),
+            Envelope.sns(Envelope.tether()),
+            Envelope.sns(Envelope.messageAttribute("t"))
+        }) {
             Incoming incoming = envelope.open(envelope.sample("T", "{\"x\":1}", false));
             assertThat(incoming.type()).as(envelope.getClass().getSimpleName()).isEqualTo("T");
             assertThat(incoming.data()).isEqualTo("{\"x\":1}");

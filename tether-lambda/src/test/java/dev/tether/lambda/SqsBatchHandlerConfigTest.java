@@ -63,7 +63,9 @@ class SqsBatchHandlerConfigTest {
     void anInvalidKeyExpressionIsRefused() {
         assertThatThrownBy(() -> SqsBatchHandler.builder()
                         .config(CONFIG)
-                        .route(SqsRoute.of("Thing", Thing.class).writer((tx, events) -> {}).idempotencyKey("a[["))
+                        .route(SqsRoute.of("Thing", Thing.class)
+                                .writer((tx, events) -> {})
+                                .idempotencyKey("a[["))
                         .build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("is not a valid JMESPath expression");

@@ -20,8 +20,7 @@ import dev.tether.lambda.link.DatabaseLink;
  * the table in their {@code eventSourceARN}; both mappings follow the naming convention, so neither needs
  * configuration. Configure each event source mapping with {@code FunctionResponseTypes: [ReportBatchItemFailures]}.
  */
-public final class CustomerStreamHandler
-        implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
+public final class CustomerStreamHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
 
     private final StreamReplicationHandler handler;
 

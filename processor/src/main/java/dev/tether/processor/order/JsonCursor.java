@@ -22,6 +22,7 @@ final class JsonCursor {
 
     /** The text's characters: scanning an array is several times cheaper than {@code charAt} on the string. */
     private final char[] text;
+
     private int at;
     private int lastHash;
 

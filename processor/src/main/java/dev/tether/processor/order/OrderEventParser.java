@@ -1,8 +1,6 @@
 package dev.tether.processor.order;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import dev.tether.lambda.InvalidMessageException;
-import dev.tether.lambda.json.JsonChecks;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -11,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tether.lambda.InvalidMessageException;
+import dev.tether.lambda.json.JsonChecks;
 import dev.tether.processor.order.OrderEvent.OrderLine;
 import dev.tether.processor.order.OrderEvent.OrderStatus;
 import dev.tether.processor.order.OrderEvent.OrderUpserted;
@@ -89,8 +89,10 @@ public final class OrderEventParser {
             throw new InvalidMessageException("body", "exceeds a limit of the JSON reader: " + limitOf(e));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new InvalidMessageException("body", "is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            throw new InvalidMessageException(
+                    "body",
+                    "is not valid JSON"
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidMessageException("body", "must be a JSON object");
@@ -103,8 +105,9 @@ public final class OrderEventParser {
         return switch (type) {
             case "OrderUpserted" -> orderUpserted(eventId, occurredAt, data);
             case "PaymentCaptured" -> paymentCaptured(eventId, occurredAt, data);
-            default -> throw new InvalidMessageException(
-                    "type", "is not a known event type; expected OrderUpserted or PaymentCaptured");
+            default ->
+                throw new InvalidMessageException(
+                        "type", "is not a known event type; expected OrderUpserted or PaymentCaptured");
         };
     }
 
@@ -145,7 +148,8 @@ public final class OrderEventParser {
             long unitPrice = integer(line, "unitPriceCents", path + ".unitPriceCents", 0, Long.MAX_VALUE);
             lines.add(new OrderLine(sku, quantity, unitPrice));
         }
-        return new OrderUpserted(eventId, occurredAt, orderId, customerId, status, currency, totalCents, version, lines);
+        return new OrderUpserted(
+                eventId, occurredAt, orderId, customerId, status, currency, totalCents, version, lines);
     }
 
     private static PaymentCaptured paymentCaptured(UUID eventId, Instant occurredAt, JsonNode data)
@@ -210,7 +214,10 @@ public final class OrderEventParser {
 
     /** Three upper-case letters (ISO 4217). */
     static String currency(String value, String path) throws InvalidMessageException {
-        if (value.length() != 3 || !isUpper(value.charAt(0)) || !isUpper(value.charAt(1)) || !isUpper(value.charAt(2))) {
+        if (value.length() != 3
+                || !isUpper(value.charAt(0))
+                || !isUpper(value.charAt(1))
+                || !isUpper(value.charAt(2))) {
             throw new InvalidMessageException(path, "must be three upper-case letters (ISO 4217, e.g. EUR)");
         }
         return value;

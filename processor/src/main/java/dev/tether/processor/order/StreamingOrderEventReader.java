@@ -1,7 +1,6 @@
 package dev.tether.processor.order;
 
 import dev.tether.lambda.InvalidMessageException;
-import dev.tether.lambda.json.UtcTimestamps;
 import dev.tether.processor.order.JsonCursor.GiveUp;
 import dev.tether.processor.order.OrderEvent.OrderLine;
 import dev.tether.processor.order.OrderEvent.OrderUpserted;
@@ -24,6 +23,7 @@ final class StreamingOrderEventReader {
 
     /** Field-name bits, to detect a repeated name without a set. */
     private static final int EVENT_ID = 1;
+
     private static final int TYPE = 1 << 1;
     private static final int OCCURRED_AT = 1 << 2;
     private static final int BODY_DATA = 1 << 3;
@@ -42,6 +42,7 @@ final class StreamingOrderEventReader {
 
     /** The names each object knows, matched in place. */
     private static final String[] BODY_NAMES = {"eventId", "type", "occurredAt", "data"};
+
     private static final String[] DATA_NAMES = {
         "orderId", "paymentId", "customerId", "status", "currency", "totalCents", "version", "amountCents", "lines"
     };

@@ -17,7 +17,8 @@ class TetherConfigTest {
         assertThat(config.dbUrl()).isEqualTo("jdbc:mysql://db:3306/tether");
         assertThat(config.dbUser()).isEqualTo("app");
         assertThat(config.dbPassword()).isEqualTo("pw");
-        assertThat(config.dialect()).as("unset: chosen from the server, MYSQL unless it is MariaDB")
+        assertThat(config.dialect())
+                .as("unset: chosen from the server, MYSQL unless it is MariaDB")
                 .isEqualTo(SQLDialect.DEFAULT);
         assertThat(config.migrate()).isTrue();
         assertThat(config.maxStatementBytes()).isEqualTo(TetherConfig.DEFAULT_MAX_STATEMENT_BYTES);
@@ -66,31 +67,40 @@ class TetherConfigTest {
 
     @Test
     void neverPrintsThePassword() {
-        TetherConfig config = TetherConfig.fromEnvironment(Map.of(
-                "TETHER_DB_URL", "jdbc:mysql://db/t?password=hunter2", "TETHER_DB_PASSWORD", "hunter3"));
+        TetherConfig config = TetherConfig.fromEnvironment(
+                Map.of("TETHER_DB_URL", "jdbc:mysql://db/t?password=hunter2", "TETHER_DB_PASSWORD", "hunter3"));
 
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("hunter3");
     }
 
     @Test
     void credentialVariablesAreCheckedAtStart() {
-        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
-                        "TETHER_DB_IAM_AUTH", "true")))
+        assertThatThrownBy(() -> TetherConfig.fromEnvironment(
+                        Map.of("TETHER_DB_URL", "jdbc:mysql://db/t", "TETHER_DB_IAM_AUTH", "true")))
                 .hasMessageContaining("AWS_REGION");
-        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
-                        "TETHER_DB_SECRET_ARN", "my-secret")))
+        assertThatThrownBy(() -> TetherConfig.fromEnvironment(
+                        Map.of("TETHER_DB_URL", "jdbc:mysql://db/t", "TETHER_DB_SECRET_ARN", "my-secret")))
                 .hasMessageContaining("TETHER_DB_SECRET_ARN");
-        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
-                        "TETHER_DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x", "TETHER_DB_IAM_AUTH",
-                        "true", "AWS_REGION", "eu-west-1")))
+        assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of(
+                        "TETHER_DB_URL",
+                        "jdbc:mysql://db/t",
+                        "TETHER_DB_SECRET_ARN",
+                        "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+                        "TETHER_DB_IAM_AUTH",
+                        "true",
+                        "AWS_REGION",
+                        "eu-west-1")))
                 .hasMessageContaining("exclude each other");
     }
 
     @Test
     void primingFollowsSnapStartUnlessSet() {
-        assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t")).prime()).isFalse();
-        assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t",
-                        "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")).prime())
+        assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t"))
+                        .prime())
+                .isFalse();
+        assertThat(TetherConfig.fromEnvironment(Map.of(
+                                "TETHER_DB_URL", "jdbc:mysql://db/t", "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"))
+                        .prime())
                 .isTrue();
         assertThat(TetherConfig.fromEnvironment(Map.of("TETHER_DB_URL", "jdbc:mysql://db/t", "TETHER_PRIME", "true"))
                         .prime())

@@ -4,13 +4,13 @@ import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import dev.tether.lambda.config.TetherConfig;
 import dev.tether.lambda.InvocationContext;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.testing.AppUser;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.List;
@@ -42,16 +42,19 @@ class ConnectionSharingIT {
     @Test
     void holdersAtTheLimitReleaseAndTheStarvedContainerGetsInOnItsRedelivery() {
         app.maxConnections(2);
-        try (OrderEventsHandler a = handler(true); OrderEventsHandler b = handler(true);
+        try (OrderEventsHandler a = handler(true);
+                OrderEventsHandler b = handler(true);
                 OrderEventsHandler starved = handler(true)) {
             List<Message> batch = List.of(Message.of(paymentCaptured("cus-starved", 7, "EUR")));
 
             SQSBatchResponse refused = invoke(starved, batch, 2_000);
             // The holders' next invocations find their login at its limit and give their connections up.
             assertThat(invoke(a, List.of(Message.of(paymentCaptured("cus-a", 1, "EUR"))), 10_000)
-                    .getBatchItemFailures()).isEmpty();
+                            .getBatchItemFailures())
+                    .isEmpty();
             assertThat(invoke(b, List.of(Message.of(paymentCaptured("cus-b", 2, "EUR"))), 10_000)
-                    .getBatchItemFailures()).isEmpty();
+                            .getBatchItemFailures())
+                    .isEmpty();
             SQSBatchResponse redelivered = invoke(starved, batch, 10_000);
 
             assertThat(refused.getBatchItemFailures()).hasSize(1);
@@ -59,15 +62,18 @@ class ConnectionSharingIT {
             assertThat(starved.link().connectErrors().keySet()).containsAnyOf("1203", "1226");
             assertThat(a.link().released() + b.link().released()).isGreaterThanOrEqualTo(1);
             assertThat(redelivered.getBatchItemFailures()).isEmpty();
-            assertThat(Sql.rows(database, "SELECT customer_id, balance_cents FROM customer_balances"
-                    + " ORDER BY customer_id")).containsExactly("cus-a|1", "cus-b|2", "cus-starved|7");
+            assertThat(Sql.rows(
+                            database,
+                            "SELECT customer_id, balance_cents FROM customer_balances" + " ORDER BY customer_id"))
+                    .containsExactly("cus-a|1", "cus-b|2", "cus-starved|7");
         }
     }
 
     @Test
     void withSharingOffTheHoldersKeepTheirConnectionsAndTheStarvedContainerStaysOut() {
         app.maxConnections(2);
-        try (OrderEventsHandler a = handler(false); OrderEventsHandler b = handler(false);
+        try (OrderEventsHandler a = handler(false);
+                OrderEventsHandler b = handler(false);
                 OrderEventsHandler starved = handler(false)) {
             List<Message> batch = List.of(Message.of(paymentCaptured("cus-starved-2", 7, "EUR")));
 

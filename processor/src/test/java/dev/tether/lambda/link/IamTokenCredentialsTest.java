@@ -34,8 +34,9 @@ class IamTokenCredentialsTest {
         System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
         try {
             TetherConfig config = TetherConfig.fromEnvironment(Map.of(
-                    "TETHER_DB_URL", "jdbc:mysql://orders.cluster-abc.eu-west-1.rds.amazonaws.com:3306/tether"
-                            + "?sslMode=VERIFY_IDENTITY",
+                    "TETHER_DB_URL",
+                            "jdbc:mysql://orders.cluster-abc.eu-west-1.rds.amazonaws.com:3306/tether"
+                                    + "?sslMode=VERIFY_IDENTITY",
                     "TETHER_DB_USER", "tether_app",
                     "TETHER_DB_IAM_AUTH", "true",
                     "AWS_REGION", "eu-west-1"));

@@ -4,14 +4,14 @@ import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import dev.tether.lambda.config.TetherConfig;
 import dev.tether.lambda.InvocationContext;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.testing.AppUser;
 import dev.tether.testing.FaultProxy;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.sql.Connection;
@@ -115,13 +115,14 @@ class LinkDeadlineIT {
     }
 
     @Test
-    void aMigrationThatWaitsAtTheFirstBatchFailsItWithinItsTimeAndTheRedeliveryMigratesAndCommits()
-            throws Exception {
+    void aMigrationThatWaitsAtTheFirstBatchFailsItWithinItsTimeAndTheRedeliveryMigratesAndCommits() throws Exception {
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url())) {
             proxy.stall(true); // the database does not answer at init: migrating waits for the first batch
             OrderEventsHandler handler = handler(proxy.route(database.url()), app.password());
             proxy.stall(false);
-            try (handler; Connection admin = database.connect(); Statement sql = admin.createStatement()) {
+            try (handler;
+                    Connection admin = database.connect();
+                    Statement sql = admin.createStatement()) {
                 Ledger ledger = new Ledger();
                 List<Message> batch = ledger.next(5);
                 sql.execute("LOCK TABLES flyway_schema_history WRITE");
@@ -161,7 +162,8 @@ class LinkDeadlineIT {
                 }));
             }
             for (Future<SQSBatchResponse> response : responses) {
-                assertThat(response.get().getBatchItemFailures()).as("every container got in before its deadline")
+                assertThat(response.get().getBatchItemFailures())
+                        .as("every container got in before its deadline")
                         .isEmpty();
             }
             ledger.assertExactlyOnce();
@@ -199,11 +201,13 @@ class LinkDeadlineIT {
         }
 
         SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> batch, int remainingMillis) {
-            return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", remainingMillis));
+            return handler.handleRequest(
+                    SqsEvents.event(batch), new InvocationContext("tether-orders", remainingMillis));
         }
 
         void deliver(OrderEventsHandler handler, int count) {
-            assertThat(invoke(handler, next(count), 30_000).getBatchItemFailures()).isEmpty();
+            assertThat(invoke(handler, next(count), 30_000).getBatchItemFailures())
+                    .isEmpty();
         }
 
         /** SQS redelivers until the batch commits; a lock the lost transaction held may take a moment to go. */
@@ -218,9 +222,13 @@ class LinkDeadlineIT {
         }
 
         synchronized void assertExactlyOnce() {
-            List<String> rows = Sql.rows(database, "SELECT customer_id, balance_cents FROM customer_balances"
-                    + " WHERE balance_cents > 0 ORDER BY customer_id");
-            List<String> wanted = expected.entrySet().stream().map(e -> e.getKey() + "|" + e.getValue()).toList();
+            List<String> rows = Sql.rows(
+                    database,
+                    "SELECT customer_id, balance_cents FROM customer_balances"
+                            + " WHERE balance_cents > 0 ORDER BY customer_id");
+            List<String> wanted = expected.entrySet().stream()
+                    .map(e -> e.getKey() + "|" + e.getValue())
+                    .toList();
             assertThat(rows).containsExactlyInAnyOrderElementsOf(wanted);
         }
     }

@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import dev.tether.embedded.EmbeddedMariaDb;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.testing.AppUser;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
-import dev.tether.lambda.InvocationContext;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.sql.Connection;
@@ -49,7 +49,10 @@ class LinkFaultIT {
 
     @BeforeEach
     void empty() {
-        Sql.execute(database, "DELETE FROM customer_balances", "DELETE FROM idempotency_records",
+        Sql.execute(
+                database,
+                "DELETE FROM customer_balances",
+                "DELETE FROM idempotency_records",
                 "DROP TRIGGER IF EXISTS slow_balance");
     }
 
@@ -71,7 +74,8 @@ class LinkFaultIT {
 
     @Test
     void aConnectionOlderThanWaitTimeoutIsReplacedTransparently() throws Exception {
-        try (Connection admin = TestDatabase.admin(); Statement sql = admin.createStatement()) {
+        try (Connection admin = TestDatabase.admin();
+                Statement sql = admin.createStatement()) {
             sql.execute("SET GLOBAL wait_timeout = 1");
             try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
                 Ledger ledger = new Ledger();
@@ -109,9 +113,11 @@ class LinkFaultIT {
     void aServerRestartInTheMiddleOfABatchIsRetriedOnANewConnection() throws Exception {
         EmbeddedMariaDb server = embeddedServer();
         // The trigger announces that the batch reached it by taking a named lock, then sleeps.
-        Sql.execute(database, "CREATE TRIGGER slow_balance BEFORE INSERT ON customer_balances FOR EACH ROW"
-                + " BEGIN IF NEW.customer_id = 'cus-slow' THEN DO GET_LOCK('slow_balance', 0); DO SLEEP(2); END IF;"
-                + " END");
+        Sql.execute(
+                database,
+                "CREATE TRIGGER slow_balance BEFORE INSERT ON customer_balances FOR EACH ROW"
+                        + " BEGIN IF NEW.customer_id = 'cus-slow' THEN DO GET_LOCK('slow_balance', 0); DO SLEEP(2); END IF;"
+                        + " END");
         ExecutorService lambda = Executors.newSingleThreadExecutor();
         try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
@@ -145,9 +151,16 @@ class LinkFaultIT {
 
     @Test
     void moreContainersThanMaxConnectionsBackOffFailWholeBatchesAndRecover() throws Exception {
-        try (Connection admin = TestDatabase.admin(); Statement sql = admin.createStatement()) {
-            for (int i = 0; i < 50 && !Sql.rows(admin, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '"
-                    + APP_USER + "'").isEmpty(); i++) {
+        try (Connection admin = TestDatabase.admin();
+                Statement sql = admin.createStatement()) {
+            for (int i = 0;
+                    i < 50
+                            && !Sql.rows(
+                                            admin,
+                                            "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + APP_USER
+                                                    + "'")
+                                    .isEmpty();
+                    i++) {
                 Thread.sleep(100); // connections of earlier tests' containers are still closing
             }
             String original = Sql.rows(admin, "SELECT @@global.max_connections").get(0);
@@ -172,7 +185,9 @@ class LinkFaultIT {
     private static void awaitLockTaken(String name) throws InterruptedException {
         long until = System.currentTimeMillis() + 20_000;
         while (Sql.rows(database, "SELECT IS_USED_LOCK('" + name + "')").get(0) == null) {
-            assertThat(System.currentTimeMillis()).as("the lock %s is taken", name).isLessThan(until);
+            assertThat(System.currentTimeMillis())
+                    .as("the lock %s is taken", name)
+                    .isLessThan(until);
             Thread.sleep(10);
         }
     }
@@ -182,13 +197,17 @@ class LinkFaultIT {
         long until = System.currentTimeMillis() + 20_000;
         while (!Sql.rows(database, "SELECT ID FROM information_schema.PROCESSLIST WHERE ID = " + connectionId)
                 .isEmpty()) {
-            assertThat(System.currentTimeMillis()).as("the server closes the idle session").isLessThan(until);
+            assertThat(System.currentTimeMillis())
+                    .as("the server closes the idle session")
+                    .isLessThan(until);
             Thread.sleep(50);
         }
     }
 
     private static long threadsConnected(Connection admin) throws java.sql.SQLException {
-        return Long.parseLong(Sql.rows(admin, "SHOW GLOBAL STATUS LIKE 'Threads_connected'").get(0).split("\\|")[1]);
+        return Long.parseLong(Sql.rows(admin, "SHOW GLOBAL STATUS LIKE 'Threads_connected'")
+                .get(0)
+                .split("\\|")[1]);
     }
 
     /**
@@ -199,8 +218,9 @@ class LinkFaultIT {
         List<OrderEventsHandler> containers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             // Init never fails: two of these cannot connect.
-            containers.add(new OrderEventsHandler(TetherConfig.of(database.url(), APP_USER, APP_PASSWORD,
-                    database.dialect()).withShareConnections(false)));
+            containers.add(
+                    new OrderEventsHandler(TetherConfig.of(database.url(), APP_USER, APP_PASSWORD, database.dialect())
+                            .withShareConnections(false)));
         }
         ExecutorService threads = Executors.newFixedThreadPool(4);
         Ledger ledger = new Ledger();
@@ -210,13 +230,15 @@ class LinkFaultIT {
             for (OrderEventsHandler container : containers) {
                 List<Message> batch = ledger.next(5);
                 batches.add(batch);
-                responses.add(threads.submit(() ->
-                        container.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000))));
+                responses.add(threads.submit(() -> container.handleRequest(
+                        SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000))));
             }
             List<Integer> starved = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 List<BatchItemFailure> failures = responses.get(i).get().getBatchItemFailures();
-                assertThat(failures.size()).as("a container fails all of its batch or none of it").isIn(0, 5);
+                assertThat(failures.size())
+                        .as("a container fails all of its batch or none of it")
+                        .isIn(0, 5);
                 if (!failures.isEmpty()) {
                     starved.add(i);
                 }
@@ -228,7 +250,8 @@ class LinkFaultIT {
                 }
             }
             for (int i : starved) {
-                SQSBatchResponse redelivery = containers.get(i)
+                SQSBatchResponse redelivery = containers
+                        .get(i)
                         .handleRequest(SqsEvents.event(batches.get(i)), new InvocationContext("tether-orders", 20_000));
                 assertThat(redelivery.getBatchItemFailures()).isEmpty();
             }
@@ -245,7 +268,8 @@ class LinkFaultIT {
         try (OrderEventsHandler handler = appHandler(configured)) {
             Ledger ledger = new Ledger();
             List<Message> batch = ledger.next(5);
-            SQSBatchResponse refused = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000));
+            SQSBatchResponse refused =
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000));
             assertThat(refused.getBatchItemFailures()).hasSize(5);
 
             setAppPassword(configured); // the operator fixes the cause
@@ -260,12 +284,13 @@ class LinkFaultIT {
 
     @Test
     void anUnknownHostFailsTheWholeBatchWithinTheDeadlineWithoutCrashingInit() {
-        TetherConfig config = TetherConfig.of("jdbc:mysql://tether-db.invalid:3306/tether", APP_USER, APP_PASSWORD,
-                database.dialect());
+        TetherConfig config = TetherConfig.of(
+                "jdbc:mysql://tether-db.invalid:3306/tether", APP_USER, APP_PASSWORD, database.dialect());
         try (OrderEventsHandler handler = new OrderEventsHandler(config)) {
             long started = System.currentTimeMillis();
             SQSBatchResponse response = handler.handleRequest(
-                    SqsEvents.event(List.of(Message.of(paymentCaptured("cus-x", 1, "EUR")))), new InvocationContext("tether-orders", 6_000));
+                    SqsEvents.event(List.of(Message.of(paymentCaptured("cus-x", 1, "EUR")))),
+                    new InvocationContext("tether-orders", 6_000));
 
             assertThat(response.getBatchItemFailures()).hasSize(1);
             assertThat(System.currentTimeMillis() - started).isLessThan(6_000);
@@ -318,14 +343,17 @@ class LinkFaultIT {
     }
 
     private static void setAppPassword(String password) {
-        Sql.execute(database,
+        Sql.execute(
+                database,
                 "ALTER USER '" + APP_USER + "'@'%' IDENTIFIED BY '" + password + "'",
                 "ALTER USER '" + APP_USER + "'@'localhost' IDENTIFIED BY '" + password + "'");
     }
 
     private static EmbeddedMariaDb embeddedServer() {
         Optional<EmbeddedMariaDb> server = TestDatabase.embedded();
-        assumeThat(server).as("stopping and starting the server needs the embedded one").isPresent();
+        assumeThat(server)
+                .as("stopping and starting the server needs the embedded one")
+                .isPresent();
         return server.get();
     }
 
@@ -357,7 +385,8 @@ class LinkFaultIT {
 
         SQSBatchResponse deliver(OrderEventsHandler handler, int count) {
             List<Message> batch = next(count);
-            SQSBatchResponse response = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 30_000));
+            SQSBatchResponse response =
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 30_000));
             redeliverFailures(handler, batch, response);
             return response;
         }
@@ -367,14 +396,19 @@ class LinkFaultIT {
             if (response.getBatchItemFailures().isEmpty()) {
                 return;
             }
-            SQSBatchResponse redelivery = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 60_000));
-            assertThat(redelivery.getBatchItemFailures()).as("redelivery commits").isEmpty();
+            SQSBatchResponse redelivery =
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 60_000));
+            assertThat(redelivery.getBatchItemFailures())
+                    .as("redelivery commits")
+                    .isEmpty();
         }
 
         void assertExactlyOnce() {
-            List<String> rows = Sql.rows(database, "SELECT customer_id, balance_cents FROM customer_balances"
-                    + " ORDER BY customer_id");
-            List<String> wanted = expected.entrySet().stream().map(e -> e.getKey() + "|" + e.getValue()).toList();
+            List<String> rows = Sql.rows(
+                    database, "SELECT customer_id, balance_cents FROM customer_balances" + " ORDER BY customer_id");
+            List<String> wanted = expected.entrySet().stream()
+                    .map(e -> e.getKey() + "|" + e.getValue())
+                    .toList();
             assertThat(rows).isEqualTo(wanted);
         }
     }

@@ -4,13 +4,13 @@ import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import dev.tether.lambda.config.TetherConfig;
 import dev.tether.lambda.InvocationContext;
+import dev.tether.lambda.config.TetherConfig;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.testing.FaultProxy;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.List;
@@ -28,11 +28,17 @@ class LinkInitIT {
 
             try (OrderEventsHandler handler = new OrderEventsHandler(config)) {
                 // Migrated during init, on the one connection init opened.
-                assertThat(Sql.rows(empty, "SELECT version FROM flyway_schema_history WHERE success = 1"
-                        + " ORDER BY installed_rank")).containsExactly("1", "2", "3", "4");
+                assertThat(Sql.rows(
+                                empty,
+                                "SELECT version FROM flyway_schema_history WHERE success = 1"
+                                        + " ORDER BY installed_rank"))
+                        .containsExactly("1", "2", "3", "4");
                 // Tether's own migration, in its own history, from a baseline: the schema was no longer empty.
-                assertThat(Sql.rows(empty, "SELECT version FROM tether_schema_history WHERE success = 1"
-                        + " ORDER BY installed_rank")).containsExactly("0", "1");
+                assertThat(Sql.rows(
+                                empty,
+                                "SELECT version FROM tether_schema_history WHERE success = 1"
+                                        + " ORDER BY installed_rank"))
+                        .containsExactly("0", "1");
                 assertThat(proxy.connectionsAccepted()).isEqualTo(1);
 
                 SQSBatchResponse first = handler.handleRequest(
@@ -40,9 +46,12 @@ class LinkInitIT {
                         new InvocationContext("tether-orders", 10_000));
 
                 assertThat(first.getBatchItemFailures()).isEmpty();
-                assertThat(proxy.connectionsAccepted()).as("the first batch used init's connection").isEqualTo(1);
+                assertThat(proxy.connectionsAccepted())
+                        .as("the first batch used init's connection")
+                        .isEqualTo(1);
                 assertThat(handler.link().connectionsOpened()).isEqualTo(1);
-                assertThat(Sql.rows(empty, "SELECT balance_cents FROM customer_balances")).containsExactly("5");
+                assertThat(Sql.rows(empty, "SELECT balance_cents FROM customer_balances"))
+                        .containsExactly("5");
             }
         }
     }

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.IdempotencySettings.Mode;
 import dev.tether.lambda.config.TetherConfig;
-import dev.tether.lambda.InvocationContext;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.FaultProxy.CommitFault;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -62,7 +62,9 @@ class LostCommitIT {
 
                 assertThat(fired.getCount()).as(fault + " happened").isZero();
                 assertThat(response.getBatchItemFailures()).as(fault.toString()).isEmpty();
-                assertThat(handler.link().retries()).as("retried once on a new connection").isEqualTo(1);
+                assertThat(handler.link().retries())
+                        .as("retried once on a new connection")
+                        .isEqualTo(1);
                 ledger.assertApplied(Map.of());
                 // SQS may still deliver it again: still nothing twice.
                 ledger.commit(handler, batch);
@@ -83,7 +85,9 @@ class LostCommitIT {
             SQSBatchResponse response = ledger.invoke(handler, batch);
 
             assertThat(ids(response)).containsExactlyInAnyOrderElementsOf(ids(batch));
-            assertThat(handler.link().retries()).as("never repeated on the spot").isZero();
+            assertThat(handler.link().retries())
+                    .as("never repeated on the spot")
+                    .isZero();
             ledger.assertApplied(Map.of());
             ledger.commit(handler, batch);
             ledger.assertApplied(ledger.amounts(batch));
@@ -117,7 +121,9 @@ class LostCommitIT {
             SQSBatchResponse response = ledger.invoke(handler, batch);
 
             assertThat(ids(response)).containsExactly(batch.get(0).messageId());
-            assertThat(handler.link().retries()).as("the effect is never repeated on the spot").isZero();
+            assertThat(handler.link().retries())
+                    .as("the effect is never repeated on the spot")
+                    .isZero();
             ledger.assertApplied(Map.of());
             // Powertools released the key of the failed record: its redelivery applies it a second time; the
             // others are duplicates of completed records.
@@ -127,13 +133,16 @@ class LostCommitIT {
     }
 
     private static OrderEventsHandler handler(FaultProxy proxy, Mode mode) {
-        TetherConfig config = TetherConfig.of(proxy.route(database.url()), database.user(), database.password(),
-                database.dialect());
-        return new OrderEventsHandler(config.withIdempotency(IdempotencySettings.defaults().withMode(mode)));
+        TetherConfig config =
+                TetherConfig.of(proxy.route(database.url()), database.user(), database.password(), database.dialect());
+        return new OrderEventsHandler(
+                config.withIdempotency(IdempotencySettings.defaults().withMode(mode)));
     }
 
     private static List<String> ids(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 
     private static List<String> ids(List<Message> batch) {

@@ -17,7 +17,9 @@ class SecretRotationIT {
     void aRotatedPasswordIsPickedUpWithoutARestart() {
         Database database = TestDatabase.fresh("tether_it_secret");
         for (String host : new String[] {"%", "localhost"}) {
-            Sql.execute(database, "DROP USER IF EXISTS 'tether_rot'@'" + host + "'",
+            Sql.execute(
+                    database,
+                    "DROP USER IF EXISTS 'tether_rot'@'" + host + "'",
                     "CREATE USER 'tether_rot'@'" + host + "' IDENTIFIED BY 'first'",
                     "GRANT SELECT, INSERT, UPDATE, DELETE ON tether_it_secret.* TO 'tether_rot'@'" + host + "'");
         }

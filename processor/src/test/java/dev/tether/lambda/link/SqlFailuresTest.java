@@ -18,7 +18,8 @@ class SqlFailuresTest {
                 .isTrue();
         assertThat(SqlFailures.isConnectionFailure(new SQLException("Too many connections", "HY000", 1040)))
                 .isTrue();
-        assertThat(SqlFailures.isConnectionFailure(new SQLTransientConnectionException("pool timeout"))).isTrue();
+        assertThat(SqlFailures.isConnectionFailure(new SQLTransientConnectionException("pool timeout")))
+                .isTrue();
     }
 
     @Test
@@ -28,7 +29,8 @@ class SqlFailuresTest {
                 .isFalse();
         assertThat(SqlFailures.isConnectionFailure(new SQLException("BIGINT value is out of range", "22003", 1690)))
                 .isFalse();
-        assertThat(SqlFailures.isConnectionFailure(new IllegalStateException("no"))).isFalse();
+        assertThat(SqlFailures.isConnectionFailure(new IllegalStateException("no")))
+                .isFalse();
     }
 
     @Test

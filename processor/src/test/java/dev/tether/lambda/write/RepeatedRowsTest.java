@@ -17,13 +17,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RepeatedRowsTest {
 
     private static final IntFunction<Query> UPSERT = n -> {
-        var insert = DSL.insertInto(CUSTOMER_BALANCES, CUSTOMER_BALANCES.CUSTOMER_ID, CUSTOMER_BALANCES.CURRENCY,
+        var insert = DSL.insertInto(
+                CUSTOMER_BALANCES,
+                CUSTOMER_BALANCES.CUSTOMER_ID,
+                CUSTOMER_BALANCES.CURRENCY,
                 CUSTOMER_BALANCES.BALANCE_CENTS);
         for (int i = 0; i < n; i++) {
             insert = insert.values((String) null, null, null);
         }
-        return insert.onDuplicateKeyUpdate().set(CUSTOMER_BALANCES.BALANCE_CENTS,
-                CUSTOMER_BALANCES.BALANCE_CENTS.plus(DSL.excluded(CUSTOMER_BALANCES.BALANCE_CENTS)));
+        return insert.onDuplicateKeyUpdate()
+                .set(
+                        CUSTOMER_BALANCES.BALANCE_CENTS,
+                        CUSTOMER_BALANCES.BALANCE_CENTS.plus(DSL.excluded(CUSTOMER_BALANCES.BALANCE_CENTS)));
     };
 
     private static final IntFunction<Query> LOCK = n -> DSL.select(IDEMPOTENCY_RECORDS.ID)
@@ -33,7 +38,9 @@ class RepeatedRowsTest {
             .noWait();
 
     @ParameterizedTest
-    @EnumSource(value = SQLDialect.class, names = {"MYSQL", "MARIADB"})
+    @EnumSource(
+            value = SQLDialect.class,
+            names = {"MYSQL", "MARIADB"})
     void theStretchedTextIsWhatJooqRendersForThatManyRows(SQLDialect dialect) {
         var renderer = DSL.using(dialect, new Settings().withRenderSchema(false));
         RepeatedRows upsert = new RepeatedRows(UPSERT, 3);
@@ -46,7 +53,9 @@ class RepeatedRowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SQLDialect.class, names = {"MARIADB"})
+    @EnumSource(
+            value = SQLDialect.class,
+            names = {"MARIADB"})
     void aStatementWhoseBindsPerRowAreMiscountedIsRefused(SQLDialect dialect) {
         RepeatedRows wrong = new RepeatedRows(UPSERT, 2);
 

@@ -1,6 +1,5 @@
 package dev.tether.processor.handler;
 
-import dev.tether.lambda.InvocationContext;
 import static dev.tether.processor.testing.StreamEvents.Rec.insert;
 import static dev.tether.processor.testing.StreamEvents.Rec.modify;
 import static dev.tether.processor.testing.StreamEvents.Rec.remove;
@@ -12,9 +11,10 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchIt
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.tether.testing.Sql;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.processor.testing.StreamEvents;
 import dev.tether.processor.testing.StreamEvents.Rec;
+import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -48,8 +48,10 @@ class CustomerStreamHandlerIT {
 
     @AfterEach
     void noTransactionIsLeftOpen() {
-        assertThat(Sql.rows(database, "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = "
-                        + handler.link().connectionId()))
+        assertThat(Sql.rows(
+                        database,
+                        "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = "
+                                + handler.link().connectionId()))
                 .as("a failed batch is rolled back, not left holding locks until the next invocation")
                 .isEmpty();
     }
@@ -65,10 +67,11 @@ class CustomerStreamHandlerIT {
         StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(Sql.rows(database, "SELECT " + COLUMNS + " FROM customers ORDER BY customer_id")).containsExactly(
-                "cus-42|ada@example.com|Ada Lovelace|GOLD|12345.67|1|2026-11-26T10:15:30.123456"
-                        + "|111100000000000000000000000000000000042|0",
-                "cus-43|null|null|null|0.50|0|null|111100000000000000000000000000000000043|0");
+        assertThat(Sql.rows(database, "SELECT " + COLUMNS + " FROM customers ORDER BY customer_id"))
+                .containsExactly(
+                        "cus-42|ada@example.com|Ada Lovelace|GOLD|12345.67|1|2026-11-26T10:15:30.123456"
+                                + "|111100000000000000000000000000000000042|0",
+                        "cus-43|null|null|null|0.50|0|null|111100000000000000000000000000000000043|0");
         JsonMapper json = JsonMapper.builder().build();
         List<String> documents = Sql.rows(database, "SELECT tags, address FROM customers ORDER BY customer_id");
         String[] ada = documents.get(0).split("\\|", 2);
@@ -87,7 +90,9 @@ class CustomerStreamHandlerIT {
 
     @Test
     void removeLeavesATombstoneThatAnOlderReplayCannotReviveButANewerInsertDoes() {
-        invoke(insert(10, "cus-1", "\"name\":{\"S\":\"One\"}"), modify(11, "cus-1", "\"name\":{\"S\":\"Uno\"}"),
+        invoke(
+                insert(10, "cus-1", "\"name\":{\"S\":\"One\"}"),
+                modify(11, "cus-1", "\"name\":{\"S\":\"Uno\"}"),
                 remove(12, "cus-1"));
         assertThat(row("cus-1")).isEqualTo("cus-1|null|null|null|null|null|null|12|1");
 
@@ -101,7 +106,8 @@ class CustomerStreamHandlerIT {
 
     @Test
     void sequenceNumbersCompareAsFortyDigitDecimalsNotAsText() {
-        invoke(new Rec("INSERT", "99", "cus-2", "\"name\":{\"S\":\"old\"}"),
+        invoke(
+                new Rec("INSERT", "99", "cus-2", "\"name\":{\"S\":\"old\"}"),
                 new Rec("MODIFY", "1000000000000000000000000000000000000000", "cus-2", "\"name\":{\"S\":\"new\"}"),
                 new Rec("MODIFY", "999999999999999999999999999999999999999", "cus-2", "\"name\":{\"S\":\"between\"}"));
 
@@ -130,18 +136,17 @@ class CustomerStreamHandlerIT {
                 modify(104, "cus-c", "\"creditLimit\":{\"N\":\"1.01\"}"),
                 insert(105, "cus-d", "\"creditLimit\":{\"N\":\"40\"}"));
         assertThat(fixed.getBatchItemFailures()).isEmpty();
-        assertThat(Sql.rows(database, "SELECT customer_id, credit_limit, stream_sequence FROM customers"
-                        + " ORDER BY customer_id"))
+        assertThat(Sql.rows(
+                        database,
+                        "SELECT customer_id, credit_limit, stream_sequence FROM customers" + " ORDER BY customer_id"))
                 .containsExactly("cus-a|10.00|100", "cus-b|20.50|101", "cus-c|1.01|104", "cus-d|40.00|105");
     }
 
     @Test
     void aValueNestedDeeperThanDynamoDbAllowsIsTheCheckpointNotAnException() {
         String deep = "{\"M\":{\"a\":".repeat(40) + "{\"S\":\"x\"}" + "}}".repeat(40);
-        StreamsEventResponse response = invoke(
-                insert(110, "cus-e", ""),
-                insert(111, "cus-f", "\"address\":" + deep),
-                insert(112, "cus-g", ""));
+        StreamsEventResponse response =
+                invoke(insert(110, "cus-e", ""), insert(111, "cus-f", "\"address\":" + deep), insert(112, "cus-g", ""));
 
         assertThat(checkpoints(response)).containsExactly("111");
         assertThat(Sql.rows(database, "SELECT customer_id FROM customers ORDER BY customer_id"))
@@ -154,9 +159,11 @@ class CustomerStreamHandlerIT {
                 + "\"dynamodb\":{\"Keys\":{\"customerId\":{\"S\":\"cus-h\"}},\"NewImage\":{\"customerId\":"
                 + "{\"S\":\"cus-h\"}},\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":\""
                 + StreamEvents.STREAM_ARN + "\"}]}";
-        DynamodbEvent event = com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
-                .serializerFor(DynamodbEvent.class, getClass().getClassLoader())
-                .fromJson(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        DynamodbEvent event =
+                com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers.serializerFor(
+                                DynamodbEvent.class, getClass().getClassLoader())
+                        .fromJson(new java.io.ByteArrayInputStream(
+                                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
         StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
 
@@ -167,9 +174,11 @@ class CustomerStreamHandlerIT {
 
     @Test
     void aDatabaseFailureMidBatchCheckpointsAtThatRecordAndAppliesNothingAfterIt() {
-        Sql.execute(database, "CREATE TRIGGER customers_boom BEFORE INSERT ON customers FOR EACH ROW"
-                + " BEGIN IF NEW.customer_id = 'cus-boom' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom';"
-                + " END IF; END");
+        Sql.execute(
+                database,
+                "CREATE TRIGGER customers_boom BEFORE INSERT ON customers FOR EACH ROW"
+                        + " BEGIN IF NEW.customer_id = 'cus-boom' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom';"
+                        + " END IF; END");
         List<Rec> records = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             records.add(insert(200 + i, i == 25 ? "cus-boom" : "cus-" + (200 + i), ""));
@@ -179,13 +188,14 @@ class CustomerStreamHandlerIT {
 
         assertThat(checkpoints(response)).containsExactly("225");
         assertThat(Sql.number(database, "SELECT COUNT(*) FROM customers")).isEqualTo(25);
-        assertThat(Sql.number(database, "SELECT MAX(stream_sequence) FROM customers")).isEqualTo(224);
+        assertThat(Sql.number(database, "SELECT MAX(stream_sequence) FROM customers"))
+                .isEqualTo(224);
     }
 
     @Test
     void aStreamWithoutNewImagesIsAConfigurationErrorNotASilentSkip() {
-        StreamsEventResponse response =
-                handler.handleRequest(StreamEvents.resource("dynamodb/keys-only.json"), new InvocationContext("tether-orders", 60_000));
+        StreamsEventResponse response = handler.handleRequest(
+                StreamEvents.resource("dynamodb/keys-only.json"), new InvocationContext("tether-orders", 60_000));
 
         assertThat(checkpoints(response)).containsExactly("222200000000000000000050");
         assertThat(Sql.rows(database, "SELECT * FROM customers")).isEmpty();
@@ -198,9 +208,11 @@ class CustomerStreamHandlerIT {
                 + "{\"S\":\"cus-n\"}},\"NewImage\":{\"customerId\":{\"S\":\"cus-n\"},\"tier\":{\"S\":\"SILVER\"}},"
                 + "\"SequenceNumber\":\"300\",\"SizeBytes\":40,\"StreamViewType\":\"NEW_IMAGE\"},\"eventSourceARN\":\""
                 + StreamEvents.STREAM_ARN + "\"}]}";
-        DynamodbEvent event = com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
-                .serializerFor(DynamodbEvent.class, getClass().getClassLoader())
-                .fromJson(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        DynamodbEvent event =
+                com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers.serializerFor(
+                                DynamodbEvent.class, getClass().getClassLoader())
+                        .fromJson(new java.io.ByteArrayInputStream(
+                                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
         StreamsEventResponse response = handler.handleRequest(event, new InvocationContext("tether-orders", 60_000));
 
@@ -222,7 +234,9 @@ class CustomerStreamHandlerIT {
     private static List<Rec> records(int count, long firstSequence) {
         List<Rec> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            records.add(insert(firstSequence + i, "cus-" + firstSequence + "-" + i,
+            records.add(insert(
+                    firstSequence + i,
+                    "cus-" + firstSequence + "-" + i,
                     "\"email\":{\"S\":\"c" + i + "@example.com\"},\"creditLimit\":{\"N\":\"" + i + ".25\"},"
                             + "\"tags\":{\"SS\":[\"a\",\"b\"]},\"address\":{\"M\":{\"zip\":{\"N\":\"" + i + "\"}}}"));
         }
@@ -232,21 +246,27 @@ class CustomerStreamHandlerIT {
     private List<String> statements(List<Rec> records) {
         DynamodbEvent event = StreamEvents.event(records);
         List<StreamsEventResponse> responses = new ArrayList<>();
-        List<String> statements = Sql.statementsOn(database, handler.link().connectionId(),
+        List<String> statements = Sql.statementsOn(
+                database,
+                handler.link().connectionId(),
                 () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
         assertThat(responses.get(0).getBatchItemFailures()).isEmpty();
         return statements;
     }
 
     private static StreamsEventResponse invoke(Rec... records) {
-        return handler.handleRequest(StreamEvents.event(List.of(records)), new InvocationContext("tether-orders", 60_000));
+        return handler.handleRequest(
+                StreamEvents.event(List.of(records)), new InvocationContext("tether-orders", 60_000));
     }
 
     private static String row(String customerId) {
-        return Sql.rows(database, "SELECT " + COLUMNS + " FROM customers WHERE customer_id = '" + customerId + "'").get(0);
+        return Sql.rows(database, "SELECT " + COLUMNS + " FROM customers WHERE customer_id = '" + customerId + "'")
+                .get(0);
     }
 
     private static List<String> checkpoints(StreamsEventResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 }

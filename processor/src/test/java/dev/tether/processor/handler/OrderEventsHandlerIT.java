@@ -1,6 +1,5 @@
 package dev.tether.processor.handler;
 
-import dev.tether.lambda.InvocationContext;
 import static dev.tether.processor.testing.OrderEvents.orderUpserted;
 import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,11 +8,12 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
-import dev.tether.testing.SqsEvents;
-import dev.tether.testing.SqsEvents.Message;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.Sql;
+import dev.tether.testing.SqsEvents;
+import dev.tether.testing.SqsEvents.Message;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -44,7 +44,10 @@ class OrderEventsHandlerIT {
 
     @BeforeEach
     void emptyTables() {
-        sql("DELETE FROM order_lines", "DELETE FROM orders", "DELETE FROM customer_balances",
+        sql(
+                "DELETE FROM order_lines",
+                "DELETE FROM orders",
+                "DELETE FROM customer_balances",
                 "DELETE FROM idempotency_records");
     }
 
@@ -77,12 +80,14 @@ class OrderEventsHandlerIT {
         assertThat(older.getBatchItemFailures()).isEmpty();
         assertThat(equal.getBatchItemFailures()).isEmpty();
         assertThat(rows("SELECT status, version FROM orders")).containsExactly("PLACED|2");
-        assertThat(rows("SELECT line_no, sku FROM order_lines ORDER BY line_no")).containsExactly("1|A", "2|B");
+        assertThat(rows("SELECT line_no, sku FROM order_lines ORDER BY line_no"))
+                .containsExactly("1|A", "2|B");
 
         SQSBatchResponse newer = invoke(orderUpserted("ord-7", "cus-1", "PAID", 3, "C"));
         assertThat(newer.getBatchItemFailures()).isEmpty();
         assertThat(rows("SELECT status, version FROM orders")).containsExactly("PAID|3");
-        assertThat(rows("SELECT line_no, sku FROM order_lines ORDER BY line_no")).containsExactly("1|C");
+        assertThat(rows("SELECT line_no, sku FROM order_lines ORDER BY line_no"))
+                .containsExactly("1|C");
     }
 
     @Test
@@ -110,7 +115,8 @@ class OrderEventsHandlerIT {
                 Message.of(paymentCaptured("cus-b", 50, "USD")),
                 Message.of(orderUpserted("ord-2", "cus-b", "PLACED", 1, "S2")));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
+        SQSBatchResponse response =
+                handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
 
         assertThat(failedIds(response)).containsExactly(messages.get(2).messageId());
         assertThat(rows("SELECT customer_id, currency, balance_cents FROM customer_balances ORDER BY customer_id"))
@@ -140,13 +146,14 @@ class OrderEventsHandlerIT {
 
     @Test
     void oneConnectionServesEveryInvocationOfAHandler() {
-        sql("CREATE TABLE IF NOT EXISTS audit_connection (connection_id BIGINT NOT NULL)",
+        sql(
+                "CREATE TABLE IF NOT EXISTS audit_connection (connection_id BIGINT NOT NULL)",
                 "DELETE FROM audit_connection",
                 "CREATE TRIGGER IF NOT EXISTS audit_balance BEFORE INSERT ON customer_balances FOR EACH ROW"
                         + " INSERT INTO audit_connection VALUES (CONNECTION_ID())");
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url());
-                OrderEventsHandler fresh = new OrderEventsHandler(TetherConfig.of(proxy.route(database.url()),
-                        database.user(), database.password(), database.dialect()))) {
+                OrderEventsHandler fresh = new OrderEventsHandler(TetherConfig.of(
+                        proxy.route(database.url()), database.user(), database.password(), database.dialect()))) {
             for (int i = 0; i < 25; i++) {
                 SQSBatchResponse response = invoke(fresh, paymentCaptured("cus-reuse", 1, "EUR"));
                 assertThat(response.getBatchItemFailures()).isEmpty();
@@ -154,12 +161,15 @@ class OrderEventsHandlerIT {
 
             assertThat(rows("SELECT COUNT(*), COUNT(DISTINCT connection_id) FROM audit_connection"))
                     .containsExactly("25|1");
-            String connectionId = rows("SELECT MIN(connection_id) FROM audit_connection").get(0);
+            String connectionId =
+                    rows("SELECT MIN(connection_id) FROM audit_connection").get(0);
             assertThat(rows("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + connectionId))
                     .as("the connection that served every batch is still open")
                     .containsExactly("1");
             // Every connection the handler opened went through the proxy, whatever else connects to the server.
-            assertThat(proxy.connectionsAccepted()).as("connections the handler opened").isEqualTo(1);
+            assertThat(proxy.connectionsAccepted())
+                    .as("connections the handler opened")
+                    .isEqualTo(1);
             assertThat(fresh.link().connectionsOpened()).isEqualTo(1);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -172,7 +182,9 @@ class OrderEventsHandlerIT {
         SQSEvent event = SqsEvents.event(messages);
         List<SQSBatchResponse> responses = new ArrayList<>();
         List<String> statements = Sql.statementsOn(
-                database, handler.link().connectionId(), () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
+                database,
+                handler.link().connectionId(),
+                () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
         assertThat(responses.get(0).getBatchItemFailures()).isEmpty();
         return statements;
     }
@@ -202,7 +214,9 @@ class OrderEventsHandlerIT {
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 
     private static void sql(String... statements) {

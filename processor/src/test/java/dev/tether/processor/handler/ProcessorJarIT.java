@@ -37,11 +37,14 @@ class ProcessorJarIT {
 
         String output = runJar(database, true, 3);
 
-        List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
-        assertThat(responses).hasSize(3).allSatisfy(r -> assertThat(r)
-                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a03")
-                .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a06")
-                .doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
+        List<String> responses =
+                output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
+        assertThat(responses)
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r)
+                        .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a03")
+                        .contains("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a06")
+                        .doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
         assertThat(output).as("structured JSON logs").contains("{\"level\":\"INFO\",\"message\":\"batch processed\"");
         // Three deliveries of the same batch: the default (transactional) idempotency applies the payment once.
         assertThat(balance(database)).isEqualTo(2599);
@@ -53,7 +56,8 @@ class ProcessorJarIT {
 
         String output = runJar(database, false, 1);
 
-        assertThat(output.lines().filter(l -> l.startsWith("RESPONSE ")).toList()).singleElement()
+        assertThat(output.lines().filter(l -> l.startsWith("RESPONSE ")).toList())
+                .singleElement()
                 .satisfies(r -> assertThat(r).doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
         assertThat(balance(database)).isEqualTo(2599);
     }
@@ -71,15 +75,17 @@ class ProcessorJarIT {
 
     /** Exit status and output of the schema tool in the jar, with no database configured. */
     private static String[] runSchemaTool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", JAR.toString(),
-                "dev.tether.schema.TetherSchema"));
+        List<String> command =
+                new ArrayList<>(List.of(javaExecutable(), "-cp", JAR.toString(), "dev.tether.schema.TetherSchema"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("TETHER_DB_URL");
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new String[] {String.valueOf(process.exitValue()),
-                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)};
+        return new String[] {
+            String.valueOf(process.exitValue()),
+            new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        };
     }
 
     private static String runJar(Database database, boolean withDialect, int invocations) throws Exception {
@@ -87,7 +93,11 @@ class ProcessorJarIT {
         ProcessBuilder builder = new ProcessBuilder(
                         javaExecutable(),
                         "-cp",
-                        JAR + File.pathSeparator + jarOf(PojoSerializer.class) + File.pathSeparator + jarOf(JarDriver.class),
+                        JAR
+                                + File.pathSeparator
+                                + jarOf(PojoSerializer.class)
+                                + File.pathSeparator
+                                + jarOf(JarDriver.class),
                         JarDriver.class.getName(),
                         OrderEventsHandler.class.getName(),
                         SQSEvent.class.getName(),
@@ -111,14 +121,17 @@ class ProcessorJarIT {
             process.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited).as("the JVM running the jar exits by itself\n" + output).isTrue();
+        assertThat(exited)
+                .as("the JVM running the jar exits by itself\n" + output)
+                .isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         return output;
     }
 
     private static long balance(Database database) throws SQLException {
         try (Connection connection = database.connect();
-                ResultSet rs = connection.createStatement()
+                ResultSet rs = connection
+                        .createStatement()
                         .executeQuery("SELECT balance_cents FROM customer_balances WHERE customer_id = 'cus-42'")) {
             assertThat(rs.next()).isTrue();
             return rs.getLong(1);
@@ -159,6 +172,7 @@ class ProcessorJarIT {
     }
 
     private static String jarOf(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 }

@@ -1,9 +1,9 @@
 package dev.tether.processor.order;
 
-import dev.tether.lambda.InvalidMessageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.lambda.InvalidMessageException;
 import dev.tether.processor.order.OrderEvent.OrderLine;
 import dev.tether.processor.order.OrderEvent.OrderStatus;
 import dev.tether.processor.order.OrderEvent.OrderUpserted;
@@ -35,29 +35,31 @@ class OrderEventParserTest {
     void parsesTheContractsOrderUpsertedExample() throws InvalidMessageException {
         OrderEvent event = parser.parse(ORDER);
 
-        assertThat(event).isEqualTo(new OrderUpserted(
-                UUID.fromString("0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11"),
-                Instant.parse("2026-11-26T10:15:30.123456Z"),
-                "ord-1001",
-                "cus-42",
-                OrderStatus.PLACED,
-                "EUR",
-                2599,
-                1,
-                java.util.List.of(new OrderLine("SKU-1", 1, 2599))));
+        assertThat(event)
+                .isEqualTo(new OrderUpserted(
+                        UUID.fromString("0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11"),
+                        Instant.parse("2026-11-26T10:15:30.123456Z"),
+                        "ord-1001",
+                        "cus-42",
+                        OrderStatus.PLACED,
+                        "EUR",
+                        2599,
+                        1,
+                        java.util.List.of(new OrderLine("SKU-1", 1, 2599))));
     }
 
     @Test
     void parsesTheContractsPaymentCapturedExample() throws InvalidMessageException {
         OrderEvent event = parser.parse(PAYMENT);
 
-        assertThat(event).isEqualTo(new PaymentCaptured(
-                UUID.fromString("5d3a0a64-2f8e-4d8b-9b1c-2f1e4c6a7b22"),
-                Instant.parse("2026-11-26T10:16:02Z"),
-                "pay-9",
-                "cus-42",
-                2599,
-                "EUR"));
+        assertThat(event)
+                .isEqualTo(new PaymentCaptured(
+                        UUID.fromString("5d3a0a64-2f8e-4d8b-9b1c-2f1e4c6a7b22"),
+                        Instant.parse("2026-11-26T10:16:02Z"),
+                        "pay-9",
+                        "cus-42",
+                        2599,
+                        "EUR"));
     }
 
     @Test
@@ -70,7 +72,8 @@ class OrderEventParserTest {
 
     @Test
     void acceptsAnOffsetAndKeepsMicroseconds() throws InvalidMessageException {
-        OrderEvent event = parser.parse(ORDER.replace("2026-11-26T10:15:30.123456Z", "2026-11-26T11:15:30.1234567+01:00"));
+        OrderEvent event =
+                parser.parse(ORDER.replace("2026-11-26T10:15:30.123456Z", "2026-11-26T11:15:30.1234567+01:00"));
 
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-26T10:15:30.123456Z"));
     }
@@ -100,7 +103,8 @@ class OrderEventParserTest {
 
     @Test
     void acceptsOneHundredLinesAndRejectsOneHundredAndOne() {
-        assertThat(linesBody(100)).satisfies(body -> assertThat(parser.parse(body)).isInstanceOf(OrderUpserted.class));
+        assertThat(linesBody(100))
+                .satisfies(body -> assertThat(parser.parse(body)).isInstanceOf(OrderUpserted.class));
         assertInvalid(linesBody(101), "data.lines");
     }
 
@@ -185,7 +189,8 @@ class OrderEventParserTest {
             UUID uuid = new UUID(random.nextLong(), random.nextLong());
 
             assertThat(OrderEventParser.uuid(uuid.toString(), "eventId")).isEqualTo(uuid);
-            assertThat(OrderEventParser.uuid(uuid.toString().toUpperCase(java.util.Locale.ROOT), "eventId")).isEqualTo(uuid);
+            assertThat(OrderEventParser.uuid(uuid.toString().toUpperCase(java.util.Locale.ROOT), "eventId"))
+                    .isEqualTo(uuid);
         }
         for (String notAUuid : new String[] {
             "\uff10b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11", // a full-width digit zero
@@ -196,7 +201,8 @@ class OrderEventParserTest {
             "0b7c3f0e3f1a-4c43-9a43-6a2f8f1f2b11-"
         }) {
             assertThatThrownBy(() -> OrderEventParser.uuid(notAUuid, "eventId"))
-                    .as(notAUuid).isInstanceOf(InvalidMessageException.class);
+                    .as(notAUuid)
+                    .isInstanceOf(InvalidMessageException.class);
         }
     }
 
@@ -210,13 +216,17 @@ class OrderEventParserTest {
     private void assertInvalid(String body, String field) {
         assertThatThrownBy(() -> parser.parse(body))
                 .isInstanceOf(InvalidMessageException.class)
-                .satisfies(e -> assertThat(((InvalidMessageException) e).field()).isEqualTo(field));
+                .satisfies(
+                        e -> assertThat(((InvalidMessageException) e).field()).isEqualTo(field));
     }
 
     private static String linesBody(int count) {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            lines.append(i > 0 ? "," : "").append("{\"sku\": \"S").append(i).append("\", \"quantity\": 1, \"unitPriceCents\": 1}");
+            lines.append(i > 0 ? "," : "")
+                    .append("{\"sku\": \"S")
+                    .append(i)
+                    .append("\", \"quantity\": 1, \"unitPriceCents\": 1}");
         }
         return ORDER.replace("[{\"sku\": \"SKU-1\", \"quantity\": 1, \"unitPriceCents\": 2599}]", "[" + lines + "]");
     }

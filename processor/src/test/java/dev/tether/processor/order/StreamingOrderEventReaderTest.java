@@ -1,9 +1,9 @@
 package dev.tether.processor.order;
 
-import dev.tether.lambda.json.UtcTimestamps;
-import dev.tether.lambda.InvalidMessageException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.lambda.InvalidMessageException;
+import dev.tether.lambda.json.UtcTimestamps;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -34,17 +34,18 @@ class StreamingOrderEventReaderTest {
     private final OrderEventParser lenient = new OrderEventParser(false);
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        ORDER,
-        PAYMENT,
-        // Unknown scalar fields, any field order, white space, non-ASCII ids, no eventId where it is optional.
-        "{\"data\":{\"currency\":\"EUR\",\"amountCents\":5,\"customerId\":\"cé-1\",\"paymentId\":\"p/1\",\r\n"
-                + "\t\"note\":null, \"flag\": false, \"n\": -0},\"occurredAt\":\"2026-02-28T23:59:59.9Z\",\"type\":"
-                + "\"PaymentCaptured\",\"v\":2}",
-        "{\"type\":\"OrderUpserted\",\"occurredAt\":\"1000-01-01T00:00:00.000000001Z\",\"data\":{\"orderId\":\"o\","
-                + "\"customerId\":\"c\",\"status\":\"CANCELLED\",\"currency\":\"USD\",\"totalCents\":0,"
-                + "\"version\":999999999999999999,\"lines\":[],\"paymentId\":\"ignored\"}}"
-    })
+    @ValueSource(
+            strings = {
+                ORDER,
+                PAYMENT,
+                // Unknown scalar fields, any field order, white space, non-ASCII ids, no eventId where it is optional.
+                "{\"data\":{\"currency\":\"EUR\",\"amountCents\":5,\"customerId\":\"cé-1\",\"paymentId\":\"p/1\",\r\n"
+                        + "\t\"note\":null, \"flag\": false, \"n\": -0},\"occurredAt\":\"2026-02-28T23:59:59.9Z\",\"type\":"
+                        + "\"PaymentCaptured\",\"v\":2}",
+                "{\"type\":\"OrderUpserted\",\"occurredAt\":\"1000-01-01T00:00:00.000000001Z\",\"data\":{\"orderId\":\"o\","
+                        + "\"customerId\":\"c\",\"status\":\"CANCELLED\",\"currency\":\"USD\",\"totalCents\":0,"
+                        + "\"version\":999999999999999999,\"lines\":[],\"paymentId\":\"ignored\"}}"
+            })
     void readsTheUsualBodiesItselfAndAgreesWithTheTree(String body) throws InvalidMessageException {
         OrderEvent streamed = new StreamingOrderEventReader(false).read(body);
 
@@ -84,9 +85,17 @@ class StreamingOrderEventReaderTest {
     @Property(tries = 3000)
     void theCommonTimestampShapeReadsAsIsoInstantDoes(@ForAll long seed) {
         Random random = new Random(seed);
-        String text = String.format("%04d-%02d-%02dT%02d:%02d:%02d%sZ", random.nextInt(10_000), random.nextInt(14),
-                random.nextInt(33), random.nextInt(26), random.nextInt(62), random.nextInt(62),
-                random.nextInt(3) == 0 ? "" : "." + String.valueOf(Math.abs(random.nextLong())).substring(0, 1 + random.nextInt(10)));
+        String text = String.format(
+                "%04d-%02d-%02dT%02d:%02d:%02d%sZ",
+                random.nextInt(10_000),
+                random.nextInt(14),
+                random.nextInt(33),
+                random.nextInt(26),
+                random.nextInt(62),
+                random.nextInt(62),
+                random.nextInt(3) == 0
+                        ? ""
+                        : "." + String.valueOf(Math.abs(random.nextLong())).substring(0, 1 + random.nextInt(10)));
 
         Instant fast = UtcTimestamps.parse(text);
         Instant reference;
@@ -99,7 +108,10 @@ class StreamingOrderEventReaderTest {
         if (fast != null) {
             assertThat(fast).as(text).isEqualTo(reference);
             // The stream mapper's reference, too.
-            assertThat(fast).as(text).isEqualTo(java.time.OffsetDateTime.parse(text, DateTimeFormatter.ISO_DATE_TIME).toInstant());
+            assertThat(fast)
+                    .as(text)
+                    .isEqualTo(java.time.OffsetDateTime.parse(text, DateTimeFormatter.ISO_DATE_TIME)
+                            .toInstant());
         } else if (reference != null) {
             // Stepping aside is allowed only for what is not the common shape: leap seconds, 24:00, early years.
             assertThat(text).matches(".*T(23:59:60|24:00:00).*|0\\d{3}-.*");
@@ -117,17 +129,26 @@ class StreamingOrderEventReaderTest {
         }
         OrderEvent streamed = new StreamingOrderEventReader(eventIdRequired).read(body);
         Statistics.label(eventIdRequired ? "eventId required" : "eventId optional")
-                .collect(streamed != null ? "read by the streaming reader" : treeError == null ? "read by the tree" : "rejected");
+                .collect(
+                        streamed != null
+                                ? "read by the streaming reader"
+                                : treeError == null ? "read by the tree" : "rejected");
         if (streamed != null) {
-            assertThat(treeError).as("the streaming reader accepted what the tree rejects: %s", body).isNull();
+            assertThat(treeError)
+                    .as("the streaming reader accepted what the tree rejects: %s", body)
+                    .isNull();
             assertThat(streamed).as(body).isEqualTo(tree);
         }
         try {
             OrderEvent parsed = parser.parse(body);
-            assertThat(treeError).as("parse accepted what the tree rejects: %s", body).isNull();
+            assertThat(treeError)
+                    .as("parse accepted what the tree rejects: %s", body)
+                    .isNull();
             assertThat(parsed).as(body).isEqualTo(tree);
         } catch (InvalidMessageException e) {
-            assertThat(treeError).as("parse rejected what the tree accepts: %s", body).isNotNull();
+            assertThat(treeError)
+                    .as("parse rejected what the tree accepts: %s", body)
+                    .isNotNull();
             assertThat(e.field()).as(body).isEqualTo(treeError.field());
             assertThat(e.reason()).as(body).isEqualTo(treeError.reason());
         }
@@ -139,11 +160,23 @@ class StreamingOrderEventReaderTest {
         double rate = random.nextInt(5) < 2 ? 0 : 1;
         List<String[]> top = new ArrayList<>();
         boolean order = random.nextBoolean();
-        top.add(new String[] {"eventId", quote(random.nextBoolean() ? "0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11"
-                : "5D3A0A64-2F8E-4D8B-9B1C-2F1E4C6A7B22")});
+        top.add(new String[] {
+            "eventId",
+            quote(
+                    random.nextBoolean()
+                            ? "0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b11"
+                            : "5D3A0A64-2F8E-4D8B-9B1C-2F1E4C6A7B22")
+        });
         top.add(new String[] {"type", quote(order ? "OrderUpserted" : "PaymentCaptured")});
-        top.add(new String[] {"occurredAt", quote(pick(random, "2026-11-26T10:15:30.123456789Z", "2026-11-26T10:16:02Z",
-                "2024-02-29T00:00:00.5Z", "2026-11-26T10:15:30+01:00"))});
+        top.add(new String[] {
+            "occurredAt",
+            quote(pick(
+                    random,
+                    "2026-11-26T10:15:30.123456789Z",
+                    "2026-11-26T10:16:02Z",
+                    "2024-02-29T00:00:00.5Z",
+                    "2026-11-26T10:15:30+01:00"))
+        });
         List<String[]> data = new ArrayList<>();
         if (order) {
             data.add(new String[] {"orderId", quote("ord-" + random.nextInt(100))});
@@ -196,14 +229,59 @@ class StreamingOrderEventReaderTest {
     }
 
     private static final String[] ODD_VALUES = {
-        "null", "true", "0", "-1", "1.5", "2599.0", "1e3", "9223372036854775808", "\"\"", "\" x\"", "\"x \"",
-        "\"ord\\u0000x\"", "\"\\u00e9t\\u00e9\"", "\"\\ud83d\\ude00\"", "{}", "[]", "[1]", "{\"a\":1,\"a\":2}",
-        "\"2599\"", "\"eur\"", "\"EURO\"", "\"placed\"", "\"OrderDeleted\"", "\"PaymentCaptured\"", "\"OrderUpserted\"",
-        "\"0b7c3f0e\"", "\"0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b1g\"", "\"2026-11-26T10:15:30\"", "\"2026-02-30T10:15:30Z\"",
-        "\"2026-11-26T24:00:00Z\"", "\"0999-12-31T23:59:59Z\"", "\"2026-11-26t10:15:30z\"", "2147483648",
-        "\"" + "x".repeat(64) + "\"", "\"" + "x".repeat(65) + "\"", "\"\ud800\"", "\"a\udc00b\"", "\"\u007f\"",
-        "\"ß-\u00e9\"", "\"a\\/b\"", "-0", "007", "1.", "-", "tru", "nul", "\"\t\"", "123456789012345678",
-        "1234567890123456789", "-9223372036854775808", " 5 ", "[{}]", "[1,]"
+        "null",
+        "true",
+        "0",
+        "-1",
+        "1.5",
+        "2599.0",
+        "1e3",
+        "9223372036854775808",
+        "\"\"",
+        "\" x\"",
+        "\"x \"",
+        "\"ord\\u0000x\"",
+        "\"\\u00e9t\\u00e9\"",
+        "\"\\ud83d\\ude00\"",
+        "{}",
+        "[]",
+        "[1]",
+        "{\"a\":1,\"a\":2}",
+        "\"2599\"",
+        "\"eur\"",
+        "\"EURO\"",
+        "\"placed\"",
+        "\"OrderDeleted\"",
+        "\"PaymentCaptured\"",
+        "\"OrderUpserted\"",
+        "\"0b7c3f0e\"",
+        "\"0b7c3f0e-3f1a-4c43-9a43-6a2f8f1f2b1g\"",
+        "\"2026-11-26T10:15:30\"",
+        "\"2026-02-30T10:15:30Z\"",
+        "\"2026-11-26T24:00:00Z\"",
+        "\"0999-12-31T23:59:59Z\"",
+        "\"2026-11-26t10:15:30z\"",
+        "2147483648",
+        "\"" + "x".repeat(64) + "\"",
+        "\"" + "x".repeat(65) + "\"",
+        "\"\ud800\"",
+        "\"a\udc00b\"",
+        "\"\u007f\"",
+        "\"ß-\u00e9\"",
+        "\"a\\/b\"",
+        "-0",
+        "007",
+        "1.",
+        "-",
+        "tru",
+        "nul",
+        "\"\t\"",
+        "123456789012345678",
+        "1234567890123456789",
+        "-9223372036854775808",
+        " 5 ",
+        "[{}]",
+        "[1,]"
     };
 
     private static final String[] ODD_NAMES = {
@@ -225,8 +303,9 @@ class StreamingOrderEventReaderTest {
             fields.add(fields.get(random.nextInt(fields.size())));
         }
         if (random.nextDouble() < rate) {
-            fields.add(new String[] {ODD_NAMES[random.nextInt(ODD_NAMES.length)],
-                    ODD_VALUES[random.nextInt(ODD_VALUES.length)]});
+            fields.add(new String[] {
+                ODD_NAMES[random.nextInt(ODD_NAMES.length)], ODD_VALUES[random.nextInt(ODD_VALUES.length)]
+            });
         }
         if (random.nextDouble() < 0.3) {
             Collections.shuffle(fields, random);
@@ -237,7 +316,11 @@ class StreamingOrderEventReaderTest {
         String space = random.nextInt(4) == 0 ? " \n " : "";
         StringBuilder json = new StringBuilder("{");
         for (int i = 0; i < fields.size(); i++) {
-            json.append(i > 0 ? "," : "").append(space).append(quote(fields.get(i)[0])).append(':').append(space)
+            json.append(i > 0 ? "," : "")
+                    .append(space)
+                    .append(quote(fields.get(i)[0]))
+                    .append(':')
+                    .append(space)
                     .append(fields.get(i)[1]);
         }
         return json.append(space).append('}').toString();

@@ -30,7 +30,8 @@ public final class Dynalite {
     public static synchronized Dynalite shared() {
         if (shared == null) {
             Path script = projectRoot().resolve("node_modules/dynalite/cli.js");
-            Assumptions.assumeTrue(Files.exists(script),
+            Assumptions.assumeTrue(
+                    Files.exists(script),
                     "dynalite is not installed: run 'npm ci' in the project root (the README's test command does)");
             shared = start(script);
         }
@@ -48,8 +49,19 @@ public final class Dynalite {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            Process process = new ProcessBuilder("node", script.toString(), "--host", "127.0.0.1", "--port",
-                            String.valueOf(port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
+            Process process = new ProcessBuilder(
+                            "node",
+                            script.toString(),
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            String.valueOf(port),
+                            "--createTableMs",
+                            "0",
+                            "--deleteTableMs",
+                            "0",
+                            "--updateTableMs",
+                            "0")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -23,8 +23,10 @@ public final class OrderEvents {
             lines.append("{\"sku\":\"").append(skus[i]).append("\",\"quantity\":1,\"unitPriceCents\":100}");
         }
         lines.append(']');
-        return "{\"eventId\":\"" + eventId + "\",\"type\":\"OrderUpserted\",\"occurredAt\":\"2026-11-26T10:15:30.123456Z\","
-                + "\"data\":{\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId + "\",\"status\":\"" + status
+        return "{\"eventId\":\"" + eventId
+                + "\",\"type\":\"OrderUpserted\",\"occurredAt\":\"2026-11-26T10:15:30.123456Z\","
+                + "\"data\":{\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId + "\",\"status\":\""
+                + status
                 + "\",\"currency\":\"EUR\",\"totalCents\":" + (100L * skus.length) + ",\"version\":" + version
                 + ",\"lines\":" + lines + "}}";
     }

@@ -46,12 +46,42 @@ public final class StreamEvents {
                     : ",\"NewImage\":{\"customerId\":{\"S\":\"" + customerId + "\"}"
                             + (imageAttributes.isEmpty() ? "" : "," + imageAttributes) + "}";
             String oldImage = eventName.equals("REMOVE") ? ",\"OldImage\":" + keys : "";
-            return "{\"eventID\":\"" + eventName.toLowerCase() + "-" + sequenceNumber + "\",\"eventName\":\"" + eventName
+            return "{\"eventID\":\"" + eventName.toLowerCase() + "-" + sequenceNumber + "\",\"eventName\":\""
+                    + eventName
                     + "\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\","
                     + "\"dynamodb\":{\"ApproximateCreationDateTime\":1764152130,\"Keys\":" + keys + image + oldImage
                     + ",\"SequenceNumber\":\"" + sequenceNumber + "\",\"SizeBytes\":100,"
                     + "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":\"" + STREAM_ARN + "\"}";
         }
+    }
+
+    /** The stream ARN of DynamoDB table {@code table}. */
+    public static String arnOf(String table) {
+        return "arn:aws:dynamodb:eu-west-1:123456789012:table/" + table + "/stream/2026-11-01T00:00:00.000";
+    }
+
+    /**
+     * One stream record of any table, as JSON: {@code keys} and {@code newImage} are DynamoDB JSON objects
+     * ({@code {"id":{"S":"a"}}}); {@code newImage} null for a REMOVE; {@code byTimeToLive} marks a REMOVE made by
+     * DynamoDB's time to live ({@code userIdentity} of the service).
+     */
+    public static String record(
+            String eventName, long sequence, String table, String keys, String newImage, boolean byTimeToLive) {
+        return "{\"eventID\":\"" + eventName.toLowerCase() + "-" + sequence + "\",\"eventName\":\"" + eventName
+                + "\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\","
+                + "\"dynamodb\":{\"ApproximateCreationDateTime\":1764152130,\"Keys\":" + keys
+                + (newImage == null ? ",\"OldImage\":" + keys : ",\"NewImage\":" + newImage)
+                + ",\"SequenceNumber\":\"" + sequence + "\",\"SizeBytes\":100,"
+                + "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}"
+                + (byTimeToLive
+                        ? ",\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}"
+                        : "")
+                + ",\"eventSourceARN\":\"" + arnOf(table) + "\"}";
+    }
+
+    /** An event of raw record JSON, in this order. */
+    public static DynamodbEvent eventOf(List<String> records) {
+        return fromJson("{\"Records\":[" + String.join(",", records) + "]}");
     }
 
     /** An event of {@code records}, in this order. */

@@ -28,8 +28,8 @@ public record CredentialSettings(String secretArn, boolean iamAuth, String regio
             throw new ConfigException(IAM_AUTH + " must be true or false; got '" + iam + "'");
         }
         if (!secret.isEmpty() && iam.equals("true")) {
-            throw new ConfigException(SECRET_ARN + " and " + IAM_AUTH + "=true exclude each other: choose one way to"
-                    + " log in");
+            throw new ConfigException(
+                    SECRET_ARN + " and " + IAM_AUTH + "=true exclude each other: choose one way to" + " log in");
         }
         if (!secret.isEmpty() && !secret.startsWith("arn:")) {
             throw new ConfigException(SECRET_ARN + " must be a secret ARN (arn:aws:secretsmanager:...)");
@@ -38,7 +38,7 @@ public record CredentialSettings(String secretArn, boolean iamAuth, String regio
         if (iam.equals("true") && region.isEmpty()) {
             throw new ConfigException(IAM_AUTH + "=true needs AWS_REGION (Lambda sets it) to sign tokens");
         }
-        return new CredentialSettings(secret.isEmpty() ? null : secret, iam.equals("true"),
-                region.isEmpty() ? null : region);
+        return new CredentialSettings(
+                secret.isEmpty() ? null : secret, iam.equals("true"), region.isEmpty() ? null : region);
     }
 }

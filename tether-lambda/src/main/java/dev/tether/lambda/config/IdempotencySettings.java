@@ -86,8 +86,15 @@ public record IdempotencySettings(
 
     /** The defaults: transactional, keyed by the body's eventId, no fallback, whole-body validation, 14 days. */
     public static IdempotencySettings defaults() {
-        return new IdempotencySettings(Mode.TRANSACTIONAL, DEFAULT_KEY_EXPRESSION, false, DEFAULT_PAYLOAD_EXPRESSION,
-                DEFAULT_EXPIRY, DEFAULT_FUNCTION_NAME, null, null);
+        return new IdempotencySettings(
+                Mode.TRANSACTIONAL,
+                DEFAULT_KEY_EXPRESSION,
+                false,
+                DEFAULT_PAYLOAD_EXPRESSION,
+                DEFAULT_EXPIRY,
+                DEFAULT_FUNCTION_NAME,
+                null,
+                null);
     }
 
     static IdempotencySettings fromEnvironment(Map<String, String> env) {
@@ -114,26 +121,47 @@ public record IdempotencySettings(
 
     /** A copy in another mode. */
     public IdempotencySettings withMode(Mode newMode) {
-        return new IdempotencySettings(newMode, keyExpression, fallbackToMessageId, payloadExpression, expiry,
-                functionName, dynamoDbTable, dynamoDbEndpoint);
+        return new IdempotencySettings(
+                newMode,
+                keyExpression,
+                fallbackToMessageId,
+                payloadExpression,
+                expiry,
+                functionName,
+                dynamoDbTable,
+                dynamoDbEndpoint);
     }
 
     /** A copy with another expiry. */
     public IdempotencySettings withExpiry(Duration newExpiry) {
-        return new IdempotencySettings(mode, keyExpression, fallbackToMessageId, payloadExpression, newExpiry,
-                functionName, dynamoDbTable, dynamoDbEndpoint);
+        return new IdempotencySettings(
+                mode,
+                keyExpression,
+                fallbackToMessageId,
+                payloadExpression,
+                newExpiry,
+                functionName,
+                dynamoDbTable,
+                dynamoDbEndpoint);
     }
 
     /** A copy that falls back to the SQS messageId, or not. */
     public IdempotencySettings withFallbackToMessageId(boolean fallback) {
-        return new IdempotencySettings(mode, keyExpression, fallback, payloadExpression, expiry, functionName,
-                dynamoDbTable, dynamoDbEndpoint);
+        return new IdempotencySettings(
+                mode,
+                keyExpression,
+                fallback,
+                payloadExpression,
+                expiry,
+                functionName,
+                dynamoDbTable,
+                dynamoDbEndpoint);
     }
 
     /** A copy that keeps its records in a DynamoDB table, reached at {@code endpoint} when not null. */
     public IdempotencySettings withDynamoDb(String table, String endpoint) {
-        return new IdempotencySettings(mode, keyExpression, fallbackToMessageId, payloadExpression, expiry,
-                functionName, table, endpoint);
+        return new IdempotencySettings(
+                mode, keyExpression, fallbackToMessageId, payloadExpression, expiry, functionName, table, endpoint);
     }
 
     /** The key expression the flows evaluate: with the fallback, {@code (expression) || messageId}. */
@@ -151,8 +179,8 @@ public record IdempotencySettings(
                     ? Duration.ofSeconds(Long.parseLong(value))
                     : Duration.parse(value);
         } catch (RuntimeException e) {
-            throw new ConfigException(EXPIRY + " must be an ISO-8601 duration (P14D, PT1H) or whole seconds; got '"
-                    + value + "'");
+            throw new ConfigException(
+                    EXPIRY + " must be an ISO-8601 duration (P14D, PT1H) or whole seconds; got '" + value + "'");
         }
         if (duration.getSeconds() < 1) {
             throw new ConfigException(EXPIRY + " must be at least one second; got '" + value + "'");

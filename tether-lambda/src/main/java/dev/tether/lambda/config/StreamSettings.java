@@ -78,8 +78,9 @@ public record StreamSettings(
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "tombstone" -> TtlDeletes.TOMBSTONE;
             case "keep" -> TtlDeletes.KEEP_ROW;
-            default -> throw new ConfigException(TTL_DELETES + " must be tombstone or keep (or DynamoTable=keep"
-                    + " pairs separated by commas); got '" + value.trim() + "'");
+            default ->
+                throw new ConfigException(TTL_DELETES + " must be tombstone or keep (or DynamoTable=keep"
+                        + " pairs separated by commas); got '" + value.trim() + "'");
         };
     }
 
@@ -91,10 +92,11 @@ public record StreamSettings(
         }
         for (String pair : value.split(",")) {
             String[] parts = pair.trim().split("=", -1);
-            if (parts.length != 2 || !NAME.matcher(parts[0].trim()).matches()
+            if (parts.length != 2
+                    || !NAME.matcher(parts[0].trim()).matches()
                     || !NAME.matcher(parts[1].trim()).matches()) {
-                throw new ConfigException(variable + " must be " + shape + " pairs separated by commas, e.g. "
-                        + example + "; got '" + pair.trim() + "'");
+                throw new ConfigException(variable + " must be " + shape + " pairs separated by commas, e.g. " + example
+                        + "; got '" + pair.trim() + "'");
             }
             parsed.put(parts[0].trim(), parts[1].trim());
         }

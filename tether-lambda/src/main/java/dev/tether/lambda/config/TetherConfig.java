@@ -101,48 +101,128 @@ public record TetherConfig(
 
     /** The default configuration for a database URL and dialect; tests and tools start from it. */
     public static TetherConfig of(String url, String user, String password, SQLDialect dialect) {
-        return new TetherConfig(jdbcUrl(url), user, password, dialect, true, DEFAULT_MAX_STATEMENT_BYTES,
-                IdempotencySettings.defaults(), FifoFailure.GROUP, StreamSettings.defaults(),
-                CredentialSettings.fromPassword(), false, "Tether", true);
+        return new TetherConfig(
+                jdbcUrl(url),
+                user,
+                password,
+                dialect,
+                true,
+                DEFAULT_MAX_STATEMENT_BYTES,
+                IdempotencySettings.defaults(),
+                FifoFailure.GROUP,
+                StreamSettings.defaults(),
+                CredentialSettings.fromPassword(),
+                false,
+                "Tether",
+                true);
     }
 
     /** A copy with other idempotency settings. */
     public TetherConfig withIdempotency(IdempotencySettings settings) {
         return new TetherConfig(
-                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, settings, fifoFailure, stream,
-                credentials, prime, metricsNamespace, shareConnections);
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                settings,
+                fifoFailure,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections);
     }
 
     /** A copy with another FIFO failure rule. */
     public TetherConfig withFifoFailure(FifoFailure rule) {
         return new TetherConfig(
-                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, rule, stream,
-                credentials, prime, metricsNamespace, shareConnections);
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                idempotency,
+                rule,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections);
     }
 
     /** A copy replicating streams as {@code settings} say. */
     public TetherConfig withStream(StreamSettings settings) {
         return new TetherConfig(
-                dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency, fifoFailure, settings,
-                credentials, prime, metricsNamespace, shareConnections);
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                idempotency,
+                fifoFailure,
+                settings,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections);
     }
 
     /** A copy that keeps statements under {@code bytes}. */
     public TetherConfig withMaxStatementBytes(int bytes) {
-        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, bytes, idempotency, fifoFailure, stream,
-                credentials, prime, metricsNamespace, shareConnections);
+        return new TetherConfig(
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                bytes,
+                idempotency,
+                fifoFailure,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections);
     }
 
     /** A copy that shares connections under pressure, or never does. */
     public TetherConfig withShareConnections(boolean share) {
-        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency,
-                fifoFailure, stream, credentials, prime, metricsNamespace, share);
+        return new TetherConfig(
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                idempotency,
+                fifoFailure,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                share);
     }
 
     /** A copy that primes the hot path at init, or not. */
     public TetherConfig withPrime(boolean primeAtInit) {
-        return new TetherConfig(dbUrl, dbUser, dbPassword, dialect, migrate, maxStatementBytes, idempotency,
-                fifoFailure, stream, credentials, primeAtInit, metricsNamespace, shareConnections);
+        return new TetherConfig(
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                idempotency,
+                fifoFailure,
+                stream,
+                credentials,
+                primeAtInit,
+                metricsNamespace,
+                shareConnections);
     }
 
     private static String jdbcUrl(String url) {
@@ -165,8 +245,9 @@ public record TetherConfig(
         return switch (name.toUpperCase(Locale.ROOT)) {
             case "MYSQL" -> SQLDialect.MYSQL;
             case "MARIADB" -> SQLDialect.MARIADB;
-            default -> throw new ConfigException(
-                    DB_DIALECT + " must be MYSQL (MySQL 8, Aurora MySQL 3) or MARIADB; got '" + name + "'");
+            default ->
+                throw new ConfigException(
+                        DB_DIALECT + " must be MYSQL (MySQL 8, Aurora MySQL 3) or MARIADB; got '" + name + "'");
         };
     }
 
@@ -218,7 +299,8 @@ public record TetherConfig(
     @Override
     public String toString() {
         // Never print the password.
-        return "TetherConfig[dbUrl=" + dbUrl.replaceFirst("\\?.*", "?…") + ", dbUser=" + dbUser + ", dialect=" + dialect + ", migrate=" + migrate
+        return "TetherConfig[dbUrl=" + dbUrl.replaceFirst("\\?.*", "?…") + ", dbUser=" + dbUser + ", dialect=" + dialect
+                + ", migrate=" + migrate
                 + ", maxStatementBytes=" + maxStatementBytes + ", idempotency=" + idempotency
                 + ", fifoFailure=" + fifoFailure + ", stream=" + stream + "]";
     }

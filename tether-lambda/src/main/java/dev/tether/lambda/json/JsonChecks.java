@@ -17,9 +17,11 @@ import java.util.UUID;
 public final class JsonChecks {
 
     /** DATETIME(6) holds years 1000 to 9999 (MySQL manual, "The DATE, DATETIME, and TIMESTAMP Types"). */
-    private static final Instant EARLIEST = LocalDate.of(1000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    private static final Instant EARLIEST =
+            LocalDate.of(1000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
 
-    private static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    private static final Instant LATEST =
+            LocalDate.of(10000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
 
     private JsonChecks() {}
 
@@ -28,7 +30,10 @@ public final class JsonChecks {
         if (value == null) {
             throw new InvalidMessageException(path, "is required");
         }
-        if (value.length() != 36 || value.charAt(8) != '-' || value.charAt(13) != '-' || value.charAt(18) != '-'
+        if (value.length() != 36
+                || value.charAt(8) != '-'
+                || value.charAt(13) != '-'
+                || value.charAt(18) != '-'
                 || value.charAt(23) != '-') {
             throw new InvalidMessageException(path, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
         }

@@ -20,8 +20,14 @@ public final class UtcTimestamps {
     /** The instant {@code text} names, or null when it is not of the common shape (or not a valid date and time). */
     public static Instant parse(String text) {
         int length = text.length();
-        if (length < SHORTEST || length > SHORTEST + 10 || length == SHORTEST + 1 || text.charAt(length - 1) != 'Z'
-                || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':'
+        if (length < SHORTEST
+                || length > SHORTEST + 10
+                || length == SHORTEST + 1
+                || text.charAt(length - 1) != 'Z'
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
                 || text.charAt(16) != ':') {
             return null;
         }
@@ -31,7 +37,14 @@ public final class UtcTimestamps {
         int hour = digits(text, 11, 2);
         int minute = digits(text, 14, 2);
         int second = digits(text, 17, 2);
-        if (year < 1000 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+        if (year < 1000
+                || month < 0
+                || day < 0
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
                 || second > 59) {
             return null;
         }

@@ -23,12 +23,14 @@ final class AwsCredentialSources {
             builder.region(Region.of(settings.region()));
         }
         SecretsManagerClient client = builder.build();
-        return () -> client.getSecretValue(b -> b.secretId(settings.secretArn())).secretString();
+        return () ->
+                client.getSecretValue(b -> b.secretId(settings.secretArn())).secretString();
     }
 
     /** Signs a fresh RDS IAM authentication token on each call, with the function's own credentials. */
     static Supplier<String> iamToken(TetherConfig config) {
-        URI address = URI.create(config.dbUrl().substring("jdbc:".length()).replaceFirst("^mysql:[a-z:]*//", "mysql://"));
+        URI address =
+                URI.create(config.dbUrl().substring("jdbc:".length()).replaceFirst("^mysql:[a-z:]*//", "mysql://"));
         if (address.getHost() == null) {
             throw new ConfigException("TETHER_DB_URL must name a host for IAM authentication");
         }
@@ -41,7 +43,7 @@ final class AwsCredentialSources {
                 .region(Region.of(config.credentials().region()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .build();
-        return () -> rds.generateAuthenticationToken(b -> b.hostname(address.getHost()).port(port)
-                .username(config.dbUser()));
+        return () -> rds.generateAuthenticationToken(
+                b -> b.hostname(address.getHost()).port(port).username(config.dbUser()));
     }
 }

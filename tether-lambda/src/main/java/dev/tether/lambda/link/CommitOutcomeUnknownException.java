@@ -9,7 +9,9 @@ public final class CommitOutcomeUnknownException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     CommitOutcomeUnknownException(Throwable cause) {
-        super("the connection was lost during COMMIT; the transaction may have committed: "
-                + SqlFailures.describe(cause), cause);
+        super(
+                "the connection was lost during COMMIT; the transaction may have committed: "
+                        + SqlFailures.describe(cause),
+                cause);
     }
 }

@@ -1,13 +1,19 @@
 package dev.tether.lambda.link;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
 import com.mysql.cj.jdbc.NonRegisteringDriver;
 import dev.tether.lambda.link.LoginSource.Login;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.jooq.SQLDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens one physical connection to the database with Connector/J, within a time limit that covers the TCP connect and
@@ -15,6 +21,8 @@ import java.util.concurrent.Executor;
  * once, as the driver reports it: a refused login or a full server costs milliseconds, not a timeout.
  */
 final class Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
 
     /** Runs Connector/J's network-timeout change on the calling thread: it only sets the socket's timeout. */
     static final Executor ON_CALLER = Runnable::run;
@@ -90,8 +98,25 @@ final class Connector {
 
     /** The largest packet the server accepts, as Connector/J learned it at connect ({@code max_allowed_packet}). */
     static int maxAllowedPacket(Connection connection) throws SQLException {
-        return connection.unwrap(JdbcConnection.class).getPropertySet()
-                .getIntegerProperty(PropertyKey.maxAllowedPacket).getValue();
+        return connection
+                .unwrap(JdbcConnection.class)
+                .getPropertySet()
+                .getIntegerProperty(PropertyKey.maxAllowedPacket)
+                .getValue();
+    }
+
+    /**
+     * MYSQL unless the server announces itself as MariaDB (read from the handshake, no round trip): jOOQ's MYSQL
+     * upsert syntax is one MariaDB rejects.
+     */
+    static SQLDialect dialectOf(Connection connection) throws SQLException {
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        SQLDialect resolved =
+                version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")
+                        ? SQLDialect.MARIADB
+                        : SQLDialect.MYSQL;
+        LOG.info("SQL dialect chosen from the server", entry("dialect", resolved.name()));
+        return resolved;
     }
 
     /** The server's id of the connection ({@code CONNECTION_ID()}), from the handshake. */

@@ -5,20 +5,11 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import com.mysql.cj.jdbc.JdbcConnection;
-import dev.tether.lambda.config.CredentialSettings;
 import dev.tether.lambda.config.TetherConfig;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.concurrent.ThreadLocalRandom;
-import org.crac.Context;
-import org.crac.Core;
 import org.crac.Resource;
 import org.jooq.Configuration;
 import org.jooq.ConnectionProvider;
@@ -62,19 +53,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseLink implements AutoCloseable {
 
-    static {
-        // jOOQ prints a banner and a tip on first use; neither belongs in a Lambda log.
-        System.setProperty("org.jooq.no-logo", "true");
-        System.setProperty("org.jooq.no-tips", "true");
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseLink.class);
 
     /** The longest one connection attempt may take, TCP connect and handshake included. */
     static final long CONNECT_TIMEOUT_MS = SECONDS.toMillis(2);
-
-    /** An attempt is not started with less time than this left: it could not finish. */
-    static final long MIN_ATTEMPT_MS = 50;
 
     /** Init connects and migrates within this; the Lambda init phase itself is limited to 10 seconds. */
     static final long INIT_BUDGET_MS = SECONDS.toMillis(8);
@@ -84,42 +66,6 @@ public final class DatabaseLink implements AutoCloseable {
 
     /** The connection is retired after this long, so server-side limits and failovers never meet a stale one. */
     static final long MAX_LIFETIME_MS = MINUTES.toMillis(30);
-
-    /**
-     * Full-jitter backoff between connection attempts: base and cap ("Exponential Backoff And Jitter", AWS). The cap
-     * is also at most an eighth of the time left, so that a container with little time makes several attempts and
-     * does not sleep through the connections that free up in it.
-     */
-    static final long BACKOFF_BASE_MS = 25;
-
-    static final long BACKOFF_CAP_MS = SECONDS.toMillis(1);
-
-    static final int BACKOFF_CAP_SHARE_OF_TIME_LEFT = 8;
-
-    /**
-     * How long a link that was refused for the connection limit gives its connection up after every invocation, so
-     * that the containers waiting behind it get theirs.
-     */
-    static final long SHARE_AFTER_REFUSAL_MS = SECONDS.toMillis(30);
-
-    /**
-     * How long a refused link must have waited for its connection before it shares: a refusal that clears at once
-     * is the server still counting a closed session, not containers waiting behind this one.
-     */
-    static final long SHARE_AFTER_WAIT_MS = 200;
-
-    /** How often a link holding its connection checks whether its login has reached its connection limit. */
-    static final long USAGE_CHECK_INTERVAL_MS = SECONDS.toMillis(2);
-
-    /** MySQL/MariaDB errors of a full server or login: 1040 too many connections, 1203 and 1226 per-user limits. */
-    private static final Set<Integer> LIMIT_ERRORS = Set.of(1040, 1203, 1226);
-
-    /**
-     * This login's connections and its limits, in one round trip and with no privilege: a login sees its own
-     * threads in the process list, and the session value of {@code max_user_connections} is the account's own limit.
-     */
-    private static final String USAGE = "SELECT COUNT(*), @@max_user_connections, @@max_connections"
-            + " FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)";
 
     /** Kept free below {@code max_allowed_packet}: the command byte and the packet header, with room to spare. */
     static final int PACKET_HEADROOM_BYTES = 1024;
@@ -134,8 +80,10 @@ public final class DatabaseLink implements AutoCloseable {
     private final TetherConfig config;
     private final Migrations migrations;
     private final Connector connector;
-    private final Settings settings = jooqSettings();
-    private final Resource snapshotHook = new SnapshotHook();
+    private final Settings settings = JooqSettings.create();
+    private final ConnectionSharing sharing = new ConnectionSharing();
+    private final LinkCounters counters = new LinkCounters();
+    private final Resource snapshotHook;
     private SQLDialect dialect;
     private Connection connection;
     private Configuration configuration;
@@ -146,14 +94,6 @@ public final class DatabaseLink implements AutoCloseable {
     private boolean lastWasNew;
     private boolean migrated;
     private long deadlineMillis = NO_DEADLINE;
-    private long opened;
-    private long reconnects;
-    private long retries;
-    private long unavailable;
-    private long released;
-    private long shareUntilMillis;
-    private long nextUsageCheckMillis;
-    private final Map<String, Long> connectErrors = new TreeMap<>();
 
     /** A link that applies the application's migrations at {@code classpath:db/migration}, then Tether's. */
     public DatabaseLink(TetherConfig config) {
@@ -174,19 +114,8 @@ public final class DatabaseLink implements AutoCloseable {
         this.migrations = migrations;
         this.connector = new Connector(config.dbUrl(), logins);
         this.dialect = config.dialect() == SQLDialect.DEFAULT ? null : config.dialect();
-        // The context holds resources weakly: this link keeps the strong reference.
-        Core.getGlobalContext().register(snapshotHook);
+        this.snapshotHook = SnapStartHook.register(this::close);
         connectAtInit();
-    }
-
-    private static Settings jooqSettings() {
-        return new Settings()
-                .withRenderSchema(false)
-                .withRenderCatalog(false)
-                .withExecuteLogging(false)
-                // Connector/J binds on the client (no server-side prepared statements), so there is no placeholder
-                // limit to respect: never let jOOQ inline values into a large multi-row statement.
-                .withInlineThreshold(Integer.MAX_VALUE);
     }
 
     /**
@@ -204,7 +133,8 @@ public final class DatabaseLink implements AutoCloseable {
                 // A migration that fails, a database that does not exist: a start that cannot work says so.
                 throw e instanceof RuntimeException r ? r : new IllegalStateException(SqlFailures.describe(e), e);
             }
-            LOG.warn("database not reachable at init; connecting at the first batch",
+            LOG.warn(
+                    "database not reachable at init; connecting at the first batch",
                     entry("reason", SqlFailures.describe(e)));
         } finally {
             deadlineMillis = NO_DEADLINE;
@@ -252,7 +182,7 @@ public final class DatabaseLink implements AutoCloseable {
         try {
             return inTransactionOnce(onLostCommit, work);
         } catch (LinkUnavailableException e) {
-            unavailable++;
+            counters.unavailable++;
             throw e;
         }
     }
@@ -272,14 +202,18 @@ public final class DatabaseLink implements AutoCloseable {
                 if (retried) {
                     throw lost.failure;
                 }
-                if (timeLeft() < MIN_ATTEMPT_MS) {
-                    throw new LinkUnavailableException("the connection was lost and the invocation's deadline leaves"
-                            + " no time to retry: " + SqlFailures.describe(lost.failure), lost.failure);
+                if (timeLeft() < Backoff.MIN_ATTEMPT_MS) {
+                    throw new LinkUnavailableException(
+                            "the connection was lost and the invocation's deadline leaves" + " no time to retry: "
+                                    + SqlFailures.describe(lost.failure),
+                            lost.failure);
                 }
                 retried = true;
-                retries++;
-                LOG.warn("connection lost in a transaction; retrying on a new connection",
-                        entry("atCommit", lost.atCommit), entry("reason", SqlFailures.describe(lost.failure)));
+                counters.retries++;
+                LOG.warn(
+                        "connection lost in a transaction; retrying on a new connection",
+                        entry("atCommit", lost.atCommit),
+                        entry("reason", SqlFailures.describe(lost.failure)));
             }
         }
     }
@@ -355,15 +289,15 @@ public final class DatabaseLink implements AutoCloseable {
                 }
                 if (connection == null) {
                     long left = timeLeft();
-                    if (left < MIN_ATTEMPT_MS) {
+                    if (left < Backoff.MIN_ATTEMPT_MS) {
                         throw new LinkUnavailableException("the invocation's deadline leaves no time to connect", null);
                     }
                     open(Math.min(CONNECT_TIMEOUT_MS, left));
                     if (attempt > 0) {
                         LOG.info("connected", entry("attempts", attempt + 1));
                     }
-                    if (refusedSince > 0 && System.currentTimeMillis() - refusedSince >= SHARE_AFTER_WAIT_MS) {
-                        shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
+                    if (refusedSince > 0) {
+                        sharing.refused(System.currentTimeMillis() - refusedSince, false);
                     }
                 }
                 migrateIfNeeded();
@@ -372,83 +306,51 @@ public final class DatabaseLink implements AutoCloseable {
                 discard();
                 if (e instanceof LinkUnavailableException gaveUp) {
                     if (refusedSince > 0) {
-                        shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
+                        sharing.refused(System.currentTimeMillis() - refusedSince, true);
                     }
                     throw gaveUp;
                 }
-                if (countConnectError(e) && refusedSince == 0) {
+                if (counters.connectFailed(e) && refusedSince == 0) {
                     refusedSince = System.currentTimeMillis();
                 }
                 if (!SqlFailures.isConnectionFailure(e)) {
                     // Not the connection's fault (a migration that fails, a database that does not exist): no amount
                     // of waiting helps, and no record of the batch is at fault either.
-                    throw new LinkUnavailableException("the database cannot serve this link: "
-                            + SqlFailures.describe(e), e);
+                    throw new LinkUnavailableException(
+                            "the database cannot serve this link: " + SqlFailures.describe(e), e);
                 }
                 if (SqlFailures.isAccessDenied(e)) {
                     if (refreshedLogin) {
-                        throw new LinkUnavailableException("the database refused the login: "
-                                + SqlFailures.describe(e), e);
+                        throw new LinkUnavailableException(
+                                "the database refused the login: " + SqlFailures.describe(e), e);
                     }
                     // A rotated secret, a new token, a password fixed since the last attempt: log in afresh, once.
                     connector.refreshLogin();
                     refreshedLogin = true;
                     continue;
                 }
-                backOff(attempt++, e);
+                Backoff.pause(attempt++, timeLeft(), e);
             }
         }
     }
 
     /**
-     * Notes a failure to connect by the server's error code (or SQLState), for the load figures; true when it was a
-     * refusal for the connection limit.
-     */
-    private boolean countConnectError(Exception e) {
-        SQLException sql = SqlFailures.innermostSql(e);
-        String code = sql == null ? e.getClass().getSimpleName()
-                : sql.getErrorCode() != 0 ? String.valueOf(sql.getErrorCode()) : "SQLState " + sql.getSQLState();
-        connectErrors.merge(code, 1L, Long::sum);
-        return sql != null && LIMIT_ERRORS.contains(sql.getErrorCode());
-    }
-
-    /**
-     * At the end of each invocation, within its deadline: gives the connection up when others need it, so that
-     * more containers than the database has connections for take turns instead of starving. A link that was refused
-     * for the connection limit and waited {@link #SHARE_AFTER_WAIT_MS} or more for its connection (or gave up)
-     * releases after every invocation for the next {@link #SHARE_AFTER_REFUSAL_MS}; a link
-     * holding its connection checks, at most every {@link #USAGE_CHECK_INTERVAL_MS}, whether its login is at its
-     * connection limit (the account's {@code max_user_connections}, else the server's {@code max_connections}) and
-     * releases once when it is. With the connection budget right, neither happens and the connection stays.
-     * {@code TETHER_DB_SHARE_CONNECTIONS=false} turns this off.
+     * At the end of each invocation, within its deadline: gives the connection up when other containers need it
+     * ({@link ConnectionSharing}). {@code TETHER_DB_SHARE_CONNECTIONS=false} turns this off.
      */
     private synchronized void endInvocation() {
         if (connection == null || !config.shareConnections()) {
             return;
         }
-        long now = System.currentTimeMillis();
-        if (now < shareUntilMillis) {
-            release();
-            return;
-        }
-        if (now < nextUsageCheckMillis) {
-            return;
-        }
-        nextUsageCheckMillis = now + USAGE_CHECK_INTERVAL_MS;
         try {
             applyDeadline(connection);
-            boolean atLimit;
-            try (Statement statement = connection.createStatement();
-                    ResultSet usage = statement.executeQuery(USAGE)) {
-                usage.next();
-                long used = usage.getLong(1);
-                long userLimit = usage.getLong(2);
-                long serverLimit = usage.getLong(3);
-                atLimit = used >= (userLimit > 0 ? userLimit : serverLimit);
+            boolean release;
+            try {
+                release = sharing.releaseNow(connection);
             } finally {
                 rollbackQuietly(connection, null);
             }
-            if (atLimit) {
+            if (release) {
                 release();
             }
         } catch (SQLException | RuntimeException e) {
@@ -458,7 +360,7 @@ public final class DatabaseLink implements AutoCloseable {
     }
 
     private void release() {
-        released++;
+        counters.released++;
         discard();
     }
 
@@ -486,10 +388,11 @@ public final class DatabaseLink implements AutoCloseable {
         Connection c = connector.open(timeoutMillis);
         try {
             long id = Connector.serverId(c);
-            int budget = (int) Math.max(PACKET_HEADROOM_BYTES,
+            int budget = (int) Math.max(
+                    PACKET_HEADROOM_BYTES,
                     Math.min(config.maxStatementBytes(), (long) Connector.maxAllowedPacket(c) - PACKET_HEADROOM_BYTES));
             if (dialect == null) {
-                dialect = dialectOf(c);
+                dialect = Connector.dialectOf(c);
             }
             Configuration jooq = new DefaultConfiguration()
                     .set(new DeadlineBoundConnection(c))
@@ -500,26 +403,11 @@ public final class DatabaseLink implements AutoCloseable {
             configuration = jooq;
             connectionId = id;
             openedAtMillis = lastUsedMillis = System.currentTimeMillis();
-            if (++opened > 1) {
-                reconnects++;
-            }
+            counters.opened();
         } catch (SQLException | RuntimeException e) {
             Connector.closeQuietly(c, e);
             throw e;
         }
-    }
-
-    /**
-     * MYSQL unless the server announces itself as MariaDB (read from the handshake, no round trip): jOOQ's MYSQL
-     * upsert syntax is one MariaDB rejects.
-     */
-    private static SQLDialect dialectOf(Connection connection) throws SQLException {
-        String version = connection.getMetaData().getDatabaseProductVersion();
-        SQLDialect resolved = version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")
-                ? SQLDialect.MARIADB
-                : SQLDialect.MYSQL;
-        LOG.info("SQL dialect chosen from the server", entry("dialect", resolved.name()));
-        return resolved;
     }
 
     /** Applies pending migrations on the link's own connection, once per container. */
@@ -555,27 +443,6 @@ public final class DatabaseLink implements AutoCloseable {
         return deadlineMillis == NO_DEADLINE ? Long.MAX_VALUE : deadlineMillis - System.currentTimeMillis();
     }
 
-    /** Sleeps a full-jitter interval before the next attempt, or gives up when no attempt fits before the deadline. */
-    private void backOff(int attempt, Exception cause) {
-        long latest = timeLeft() - MIN_ATTEMPT_MS;
-        if (latest < 0) {
-            throw new LinkUnavailableException("database unavailable until the invocation's deadline (" + (attempt + 1)
-                    + " attempts): " + SqlFailures.describe(cause), cause);
-        }
-        long cap = Math.max(BACKOFF_BASE_MS, Math.min(BACKOFF_CAP_MS, latest / BACKOFF_CAP_SHARE_OF_TIME_LEFT));
-        long ceiling = Math.min(cap, BACKOFF_BASE_MS << Math.min(attempt, 20));
-        long sleep = Math.min(latest, ThreadLocalRandom.current().nextLong(ceiling + 1));
-        if (attempt == 0) {
-            LOG.info("database unavailable; backing off", entry("reason", SqlFailures.describe(cause)));
-        }
-        try {
-            Thread.sleep(sleep);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LinkUnavailableException("interrupted while waiting for the database", cause);
-        }
-    }
-
     private static void rollbackQuietly(Connection c, Throwable failure) {
         try {
             if (!c.isClosed()) {
@@ -599,7 +466,7 @@ public final class DatabaseLink implements AutoCloseable {
 
     /** How many physical connections this link has opened (one, while nothing went wrong). */
     public synchronized long connectionsOpened() {
-        return opened;
+        return counters.opened;
     }
 
     /** Whether the last transaction ran on a connection that the one before it did not use. */
@@ -619,27 +486,27 @@ public final class DatabaseLink implements AutoCloseable {
 
     /** Connections opened after the first one, since init. */
     public synchronized long reconnects() {
-        return reconnects;
+        return counters.reconnects;
     }
 
     /** Transactions retried after losing their connection, since init. */
     public synchronized long retries() {
-        return retries;
+        return counters.retries;
     }
 
     /** Transactions that gave up because no connection could be had in the time left, since init. */
     public synchronized long unavailable() {
-        return unavailable;
+        return counters.unavailable;
     }
 
     /** Connections given up at the end of an invocation so that other containers could connect, since init. */
     public synchronized long released() {
-        return released;
+        return counters.released;
     }
 
     /** Failed connection attempts by the server's error code (or SQLState, or exception), since init. */
     public synchronized Map<String, Long> connectErrors() {
-        return Map.copyOf(connectErrors);
+        return counters.connectErrors();
     }
 
     /** The SnapStart hooks, for tests that run them as the runtime would. */
@@ -675,37 +542,5 @@ public final class DatabaseLink implements AutoCloseable {
 
         @Override
         public void release(Connection released) {}
-    }
-
-    /**
-     * Closes the connection before a snapshot: a connection in a snapshot would be shared by every container
-     * restored from it (AWS: "Handling uniqueness with Lambda SnapStart"). A restored container connects at its
-     * first batch.
-     */
-    private final class SnapshotHook implements Resource {
-        @Override
-        public void beforeCheckpoint(Context<? extends Resource> context) {
-            close();
-        }
-
-        @Override
-        public void afterRestore(Context<? extends Resource> context) {}
-    }
-
-    /** The login source a configuration asks for: the password, a secret, or IAM tokens. */
-    static final class Logins {
-        private Logins() {}
-
-        static LoginSource forConfig(TetherConfig config) {
-            CredentialSettings settings = config.credentials();
-            if (settings.secretArn() != null) {
-                return new SecretCredentials(AwsCredentialSources.secret(settings));
-            }
-            if (settings.iamAuth()) {
-                return new IamTokenCredentials(
-                        config.dbUser(), AwsCredentialSources.iamToken(config), System::currentTimeMillis);
-            }
-            return LoginSource.fixed(config.dbUser(), config.dbPassword());
-        }
     }
 }

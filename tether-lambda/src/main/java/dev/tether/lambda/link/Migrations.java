@@ -12,9 +12,9 @@ import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * The Flyway migrations a link applies at init ({@code TETHER_DB_MIGRATE}, on by default): the application's, from
@@ -106,9 +106,12 @@ public final class Migrations {
             }
             // A least-privilege login on a database migrated at deploy time (by the application's own files, which
             // created the same table): everything Tether needs is there, only its history could not be written.
-            LOG.warn("Tether's own migration history could not be created with this login; its tables are present,"
-                    + " so the link goes on. Apply the migrations once with a login that may create tables",
-                    entry("reason", String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+            LOG.warn(
+                    "Tether's own migration history could not be created with this login; its tables are present,"
+                            + " so the link goes on. Apply the migrations once with a login that may create tables",
+                    entry(
+                            "reason",
+                            String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
         }
         return applied;
     }
@@ -120,8 +123,9 @@ public final class Migrations {
             return false;
         }
         try (Connection connection = flyway.getConfiguration().getDataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM information_schema.TABLES"
-                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT COUNT(*) FROM information_schema.TABLES"
+                                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
             statement.setString(1, TETHER_TABLE);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getLong(1) == 1;

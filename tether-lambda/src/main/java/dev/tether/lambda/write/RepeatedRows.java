@@ -64,7 +64,13 @@ public final class RepeatedRows {
      * the text around the rows and of one row's text, placeholders left out (the values take their place).
      */
     private record Template(
-            String one, String head, String unit, String tail, int fixedBytes, int rowBytes, Map<Integer, String> kept) {
+            String one,
+            String head,
+            String unit,
+            String tail,
+            int fixedBytes,
+            int rowBytes,
+            Map<Integer, String> kept) {
 
         String stretch(int rows) {
             if (rows == 1) {
@@ -74,7 +80,8 @@ public final class RepeatedRows {
             if (text != null) {
                 return text;
             }
-            StringBuilder sql = new StringBuilder(head.length() + tail.length() + unit.length() * Math.max(0, rows - 2));
+            StringBuilder sql =
+                    new StringBuilder(head.length() + tail.length() + unit.length() * Math.max(0, rows - 2));
             sql.append(head);
             for (int i = 2; i < rows; i++) {
                 sql.append(unit);
@@ -105,9 +112,11 @@ public final class RepeatedRows {
      * {@code INSERT INTO table (fields) VALUES} with {@code rows} rows of bind placeholders: the multi-row shape a
      * {@code RepeatedRows} stretches, for the builders of the statements that use it.
      */
-    public static <R extends Record> InsertValuesStepN<R> insertRows(Table<R> table, List<? extends Field<?>> fields,
-            int rows) {
-        RowN placeholders = DSL.row(fields.stream().map(f -> (Field<?>) DSL.val(null, f.getDataType())).toList());
+    public static <R extends Record> InsertValuesStepN<R> insertRows(
+            Table<R> table, List<? extends Field<?>> fields, int rows) {
+        RowN placeholders = DSL.row(fields.stream()
+                .map(f -> (Field<?>) DSL.val(null, f.getDataType()))
+                .toList());
         return DSL.insertInto(table, fields).valuesOfRows(Collections.nCopies(rows, placeholders));
     }
 
@@ -150,7 +159,8 @@ public final class RepeatedRows {
     }
 
     private Template render(SQLDialect dialect) {
-        DSLContext renderer = DSL.using(dialect, new Settings().withRenderSchema(false).withRenderCatalog(false));
+        DSLContext renderer =
+                DSL.using(dialect, new Settings().withRenderSchema(false).withRenderCatalog(false));
         String one = renderer.render(withRows.apply(1));
         String two = renderer.render(withRows.apply(2));
         String three = renderer.render(withRows.apply(3));
@@ -166,12 +176,20 @@ public final class RepeatedRows {
         String head = two.substring(0, prefix);
         String tail = two.substring(two.length() - suffix);
         String unit = three.substring(prefix, three.length() - suffix);
-        if (!(head + tail).equals(two) || !(head + unit + tail).equals(three) || count(unit) != paramsPerRow
+        if (!(head + tail).equals(two)
+                || !(head + unit + tail).equals(three)
+                || count(unit) != paramsPerRow
                 || count(one) * 2 != count(two)) {
             throw new IllegalStateException("statement does not repeat by rows: " + two);
         }
         int unitBytes = utf8Length(unit);
-        return new Template(one, head, unit, tail, utf8Length(two) - 2 * unitBytes, unitBytes - paramsPerRow,
+        return new Template(
+                one,
+                head,
+                unit,
+                tail,
+                utf8Length(two) - 2 * unitBytes,
+                unitBytes - paramsPerRow,
                 new ConcurrentHashMap<>());
     }
 
@@ -235,7 +253,8 @@ public final class RepeatedRows {
 
     /** The statement for {@code items.size()} rows, prepared on the client and bound. */
     private <T> PreparedStatement prepare(
-            java.sql.Connection connection, SQLDialect dialect, List<T> items, RowBinder<T> binder) throws SQLException {
+            java.sql.Connection connection, SQLDialect dialect, List<T> items, RowBinder<T> binder)
+            throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql(dialect, items.size()));
         try {
             int offset = 1;
@@ -251,11 +270,13 @@ public final class RepeatedRows {
     }
 
     private String describe(int rows) {
-        return rows + " rows of " + templates.values().stream().findFirst().map(Template::one).orElse("?");
+        return rows + " rows of "
+                + templates.values().stream().findFirst().map(Template::one).orElse("?");
     }
 
     /** Binds {@code value} as jOOQ would for MySQL: JSON and enums as text, big integers as decimals. */
-    public static void bind(PreparedStatement statement, int index, Object value, int sqlTypeIfNull) throws SQLException {
+    public static void bind(PreparedStatement statement, int index, Object value, int sqlTypeIfNull)
+            throws SQLException {
         if (value == null) {
             statement.setNull(index, sqlTypeIfNull);
         } else if (value instanceof String s) {

@@ -48,7 +48,8 @@ public final class RowStatement<E> {
         this.columns = List.copyOf(columns);
         this.values = List.copyOf(values);
         this.updates = Map.copyOf(updates);
-        this.nullTypes = this.columns.stream().mapToInt(f -> RepeatedRows.sqlType(f.getConverter().fromType()))
+        this.nullTypes = this.columns.stream()
+                .mapToInt(f -> RepeatedRows.sqlType(f.getConverter().fromType()))
                 .toArray();
         this.rows = this.columns.isEmpty() ? null : new RepeatedRows(this::render, this.columns.size());
     }

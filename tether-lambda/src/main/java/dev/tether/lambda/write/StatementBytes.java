@@ -43,7 +43,8 @@ public final class StatementBytes {
                 bytes += isEscaped(c) ? 2 : 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
                     && Character.isLowSurrogate(value.charAt(i + 1))) {
                 bytes += 4;
                 i++;
@@ -85,7 +86,9 @@ public final class StatementBytes {
             return NULL;
         } else if (value instanceof String s) {
             return text(s);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
                 || value instanceof Byte) {
             return integer(((Number) value).longValue());
         } else if (value instanceof Boolean) {

@@ -36,14 +36,19 @@ class InventoryHandlerIT {
     void anEmptyDatabaseGetsItsTablesAtInitAndAdjustmentsLand() {
         InventoryHandler handler = new InventoryHandler(database.config());
 
-        assertThat(Sql.rows(database, "SELECT version FROM flyway_schema_history WHERE success = 1")).containsExactly("1");
-        assertThat(Sql.rows(database, "SELECT version FROM tether_schema_history WHERE success = 1"
-                + " ORDER BY installed_rank")).containsExactly("0", "1");
-        SQSBatchResponse response = invoke(handler, List.of(
-                Message.of(adjusted("sku-1", "ams", 5)),
-                Message.of(adjusted("sku-1", "ams", -2)),
-                Message.of(adjusted("sku-1", "rtm", 7)),
-                Message.of(adjusted("sku-2", "ams", -4))));
+        assertThat(Sql.rows(database, "SELECT version FROM flyway_schema_history WHERE success = 1"))
+                .containsExactly("1");
+        assertThat(Sql.rows(
+                        database,
+                        "SELECT version FROM tether_schema_history WHERE success = 1" + " ORDER BY installed_rank"))
+                .containsExactly("0", "1");
+        SQSBatchResponse response = invoke(
+                handler,
+                List.of(
+                        Message.of(adjusted("sku-1", "ams", 5)),
+                        Message.of(adjusted("sku-1", "ams", -2)),
+                        Message.of(adjusted("sku-1", "rtm", 7)),
+                        Message.of(adjusted("sku-2", "ams", -4))));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(stock()).containsExactly("sku-1|ams|3", "sku-1|rtm|7", "sku-2|ams|-4");
@@ -58,7 +63,8 @@ class InventoryHandlerIT {
         assertThat(invoke(handler, batch).getBatchItemFailures()).isEmpty();
         assertThat(invoke(handler, batch).getBatchItemFailures()).isEmpty();
         assertThat(invoke(new InventoryHandler(database.config()), batch).getBatchItemFailures())
-                .as("another container").isEmpty();
+                .as("another container")
+                .isEmpty();
 
         assertThat(stock()).containsExactly("sku-1|ams|6");
     }
@@ -123,7 +129,8 @@ class InventoryHandlerIT {
             expected.add(batch.get(i).messageId());
         }
         assertThat(failed(response)).containsExactlyElementsOf(expected);
-        assertThat(Sql.number(database, "SELECT COUNT(*) FROM inventory WHERE quantity = 1")).isEqualTo(invalid.size());
+        assertThat(Sql.number(database, "SELECT COUNT(*) FROM inventory WHERE quantity = 1"))
+                .isEqualTo(invalid.size());
         assertThat(Sql.number(database, "SELECT COUNT(*) FROM inventory")).isEqualTo(invalid.size());
     }
 
@@ -132,8 +139,8 @@ class InventoryHandlerIT {
         InventoryHandler handler = new InventoryHandler(database.config());
         invoke(handler, List.of(Message.of(adjusted("sku-big", "ams", Long.MAX_VALUE - 1))));
         Message overflow = Message.of(adjusted("sku-big", "ams", 5));
-        List<Message> batch = List.of(
-                Message.of(adjusted("sku-1", "ams", 2)), overflow, Message.of(adjusted("sku-2", "ams", 3)));
+        List<Message> batch =
+                List.of(Message.of(adjusted("sku-1", "ams", 2)), overflow, Message.of(adjusted("sku-2", "ams", 3)));
 
         SQSBatchResponse response = invoke(handler, batch);
 
@@ -159,8 +166,10 @@ class InventoryHandlerIT {
     void aConnectionKilledBetweenInvocationsIsReplacedAndNothingIsLost() {
         InventoryHandler handler = new InventoryHandler(database.config());
         invoke(handler, List.of(Message.of(adjusted("sku-1", "ams", 1))));
-        for (String id : Sql.rows(database, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '"
-                + database.name() + "' AND ID <> CONNECTION_ID()")) {
+        for (String id : Sql.rows(
+                database,
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '" + database.name()
+                        + "' AND ID <> CONNECTION_ID()")) {
             Sql.execute(database, "KILL " + id);
         }
 
@@ -176,8 +185,8 @@ class InventoryHandlerIT {
             TetherConfig config = TetherConfig.of(
                     proxy.route(database.url()), database.user(), database.password(), database.dialect());
             InventoryHandler handler = new InventoryHandler(config);
-            List<Message> batch = List.of(
-                    Message.of(adjusted("sku-1", "ams", 1)), Message.of(adjusted("sku-2", "ams", 2)));
+            List<Message> batch =
+                    List.of(Message.of(adjusted("sku-1", "ams", 1)), Message.of(adjusted("sku-2", "ams", 2)));
             proxy.onNextCommitOf("inventory", FaultProxy.CommitFault.LOSE_REPLY);
 
             List<String> reported = failed(invoke(handler, batch));
@@ -198,8 +207,8 @@ class InventoryHandlerIT {
         AppUser user = AppUser.create(database, "tether_inventory", "secret");
         user.maxConnections(1);
         TetherConfig limited = TetherConfig.of(database.url(), user.name(), user.password(), database.dialect());
-        List<InventoryHandler> containers = List.of(new InventoryHandler(limited), new InventoryHandler(limited),
-                new InventoryHandler(limited));
+        List<InventoryHandler> containers =
+                List.of(new InventoryHandler(limited), new InventoryHandler(limited), new InventoryHandler(limited));
         List<Message> pending = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             pending.add(Message.of(adjusted("sku-" + (i % 3), "ams", 1)));
@@ -226,8 +235,9 @@ class InventoryHandlerIT {
     }
 
     private List<String> stock() {
-        return Sql.rows(database, "SELECT CONCAT(sku, '|', warehouse, '|', quantity) FROM inventory ORDER BY sku,"
-                + " warehouse");
+        return Sql.rows(
+                database,
+                "SELECT CONCAT(sku, '|', warehouse, '|', quantity) FROM inventory ORDER BY sku," + " warehouse");
     }
 
     private static SQSBatchResponse invoke(InventoryHandler handler, List<Message> batch) {
@@ -239,7 +249,9 @@ class InventoryHandlerIT {
     }
 
     private static List<String> failed(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 
     static String adjusted(String sku, String warehouse, long delta) {
@@ -247,7 +259,8 @@ class InventoryHandlerIT {
     }
 
     static String adjusted(String eventId, String sku, String warehouse, long delta) {
-        return "{\"eventId\":\"" + eventId + "\",\"type\":\"InventoryAdjusted\",\"occurredAt\":\"2026-12-01T10:15:30Z\","
+        return "{\"eventId\":\"" + eventId
+                + "\",\"type\":\"InventoryAdjusted\",\"occurredAt\":\"2026-12-01T10:15:30Z\","
                 + "\"data\":{\"sku\":" + SqsEvents.quote(sku) + ",\"warehouse\":" + SqsEvents.quote(warehouse)
                 + ",\"delta\":" + delta + "}}";
     }

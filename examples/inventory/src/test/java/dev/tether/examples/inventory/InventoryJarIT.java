@@ -35,11 +35,14 @@ class InventoryJarIT {
 
         String output = runJar(database, event, 2);
 
-        List<String> responses = output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
-        assertThat(responses).hasSize(2).allSatisfy(r -> assertThat(r)
-                .contains("b7c1d0e2-0000-4000-8000-000000000003")
-                .doesNotContain("b7c1d0e2-0000-4000-8000-000000000001")
-                .doesNotContain("b7c1d0e2-0000-4000-8000-000000000002"));
+        List<String> responses =
+                output.lines().filter(l -> l.startsWith("RESPONSE ")).toList();
+        assertThat(responses)
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r)
+                        .contains("b7c1d0e2-0000-4000-8000-000000000003")
+                        .doesNotContain("b7c1d0e2-0000-4000-8000-000000000001")
+                        .doesNotContain("b7c1d0e2-0000-4000-8000-000000000002"));
         // The same batch delivered twice: each eventId applies once.
         assertThat(Sql.rows(database, "SELECT CONCAT(sku, '|', warehouse, '|', quantity) FROM inventory ORDER BY sku"))
                 .containsExactly("sku-1|ams|3", "sku-2|rtm|-1");
@@ -52,21 +55,29 @@ class InventoryJarIT {
             zip.stream().forEach(e -> entries.add(e.getName()));
         }
 
-        assertThat(entries).contains(
-                "dev/tether/examples/inventory/InventoryHandler.class",
-                "dev/tether/examples/inventory/db/tables/Inventory.class",
-                "db/migration/V1__inventory.sql",
-                "dev/tether/lambda/migration/V1__idempotency_records.sql",
-                "dev/tether/lambda/SqsBatchHandler.class");
-        assertThat(entries).noneMatch(e -> e.startsWith("dev/tether/testing/") || e.startsWith("org/junit/")
-                || e.startsWith("ch/vorburger/") || e.startsWith("org/elasticmq/"));
+        assertThat(entries)
+                .contains(
+                        "dev/tether/examples/inventory/InventoryHandler.class",
+                        "dev/tether/examples/inventory/db/tables/Inventory.class",
+                        "db/migration/V1__inventory.sql",
+                        "dev/tether/lambda/migration/V1__idempotency_records.sql",
+                        "dev/tether/lambda/SqsBatchHandler.class");
+        assertThat(entries)
+                .noneMatch(e -> e.startsWith("dev/tether/testing/")
+                        || e.startsWith("org/junit/")
+                        || e.startsWith("ch/vorburger/")
+                        || e.startsWith("org/elasticmq/"));
     }
 
     private static String runJar(Database database, Path event, int invocations) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",
-                        JAR + File.pathSeparator + jarOf(PojoSerializer.class) + File.pathSeparator + jarOf(JarDriver.class),
+                        JAR
+                                + File.pathSeparator
+                                + jarOf(PojoSerializer.class)
+                                + File.pathSeparator
+                                + jarOf(JarDriver.class),
                         JarDriver.class.getName(),
                         InventoryHandler.class.getName(),
                         SQSEvent.class.getName(),
@@ -86,12 +97,15 @@ class InventoryJarIT {
             process.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited).as("the JVM running the jar exits by itself\n" + output).isTrue();
+        assertThat(exited)
+                .as("the JVM running the jar exits by itself\n" + output)
+                .isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         return output;
     }
 
     private static String jarOf(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 }

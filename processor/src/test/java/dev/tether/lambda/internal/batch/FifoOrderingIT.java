@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig.FifoFailure;
 import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
-import dev.tether.lambda.InvocationContext;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.List;
@@ -41,7 +41,10 @@ class FifoOrderingIT {
 
     @BeforeEach
     void empty() {
-        Sql.execute(database, "DELETE FROM customer_balances", "DELETE FROM idempotency_records",
+        Sql.execute(
+                database,
+                "DELETE FROM customer_balances",
+                "DELETE FROM idempotency_records",
                 "INSERT INTO customer_balances VALUES ('cus-full', 'EUR', " + (Long.MAX_VALUE - 10) + ")");
     }
 
@@ -56,7 +59,8 @@ class FifoOrderingIT {
 
         SQSBatchResponse response = invoke(byGroup, batch);
 
-        assertThat(failedIds(response)).containsExactly(batch.get(2).messageId(), batch.get(4).messageId());
+        assertThat(failedIds(response))
+                .containsExactly(batch.get(2).messageId(), batch.get(4).messageId());
         assertThat(balances()).containsExactly("cus-a1|1", "cus-b1|10", "cus-b2|20");
     }
 
@@ -72,7 +76,8 @@ class FifoOrderingIT {
 
         SQSBatchResponse response = invoke(byGroup, batch);
 
-        assertThat(failedIds(response)).containsExactly(batch.get(1).messageId(), batch.get(3).messageId());
+        assertThat(failedIds(response))
+                .containsExactly(batch.get(1).messageId(), batch.get(3).messageId());
         assertThat(balances()).containsExactly("cus-a1|1", "cus-b1|10", "cus-b2|20", "cus-c1|30");
     }
 
@@ -101,7 +106,10 @@ class FifoOrderingIT {
         SQSBatchResponse response = invoke(byBatch, batch);
 
         assertThat(failedIds(response))
-                .containsExactly(batch.get(1).messageId(), batch.get(2).messageId(), batch.get(3).messageId());
+                .containsExactly(
+                        batch.get(1).messageId(),
+                        batch.get(2).messageId(),
+                        batch.get(3).messageId());
         assertThat(balances()).containsExactly("cus-a1|1");
     }
 
@@ -117,8 +125,10 @@ class FifoOrderingIT {
     }
 
     private static List<String> balances() {
-        return Sql.rows(database, "SELECT customer_id, balance_cents FROM customer_balances"
-                + " WHERE customer_id <> 'cus-full' OR balance_cents < 1000 ORDER BY customer_id");
+        return Sql.rows(
+                database,
+                "SELECT customer_id, balance_cents FROM customer_balances"
+                        + " WHERE customer_id <> 'cus-full' OR balance_cents < 1000 ORDER BY customer_id");
     }
 
     private static SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> messages) {
@@ -126,6 +136,8 @@ class FifoOrderingIT {
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 }

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.IdempotencySettings.Mode;
 import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.processor.testing.Dynalite;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
-import dev.tether.lambda.InvocationContext;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.net.URI;
@@ -73,7 +73,8 @@ class PowertoolsIdempotencyIT {
             invoke(handler, List.of(Message.of(paymentCaptured(eventId, "cus-2", 100, "EUR"))));
             Message reused = Message.of(paymentCaptured(eventId, "cus-2", 900, "EUR"));
 
-            SQSBatchResponse response = invoke(handler, List.of(reused, Message.of(paymentCaptured("cus-3", 1, "EUR"))));
+            SQSBatchResponse response =
+                    invoke(handler, List.of(reused, Message.of(paymentCaptured("cus-3", 1, "EUR"))));
 
             assertThat(failedIds(response)).containsExactly(reused.messageId());
             assertThat(balance("cus-2")).isEqualTo(100);
@@ -98,7 +99,8 @@ class PowertoolsIdempotencyIT {
         }
 
         assertThat(balance("cus-4")).isEqualTo(30);
-        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records")).isEqualTo(2);
+        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -109,7 +111,8 @@ class PowertoolsIdempotencyIT {
         IdempotencySettings settings = IdempotencySettings.defaults()
                 .withMode(Mode.POWERTOOLS_DYNAMODB)
                 .withDynamoDb(table, dynalite.endpoint());
-        try (OrderEventsHandler handler = new OrderEventsHandler(database.config().withIdempotency(settings))) {
+        try (OrderEventsHandler handler =
+                new OrderEventsHandler(database.config().withIdempotency(settings))) {
             UUID eventId = UUID.randomUUID();
             String payment = paymentCaptured(eventId, "cus-5", 70, "EUR");
 
@@ -122,7 +125,9 @@ class PowertoolsIdempotencyIT {
             assertThat(repeat.getBatchItemFailures()).isEmpty();
             assertThat(failedIds(mismatch)).containsExactly(reused.messageId());
             assertThat(balance("cus-5")).isEqualTo(70);
-            assertThat(Sql.rows(database, "SELECT * FROM idempotency_records")).as("records live in DynamoDB").isEmpty();
+            assertThat(Sql.rows(database, "SELECT * FROM idempotency_records"))
+                    .as("records live in DynamoDB")
+                    .isEmpty();
         }
     }
 
@@ -134,7 +139,10 @@ class PowertoolsIdempotencyIT {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build()) {
             dynamo.createTable(b -> b.tableName(table)
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                    .keySchema(KeySchemaElement.builder()
+                            .attributeName("id")
+                            .keyType(KeyType.HASH)
+                            .build())
                     .attributeDefinitions(AttributeDefinition.builder()
                             .attributeName("id")
                             .attributeType(ScalarAttributeType.S)
@@ -144,12 +152,14 @@ class PowertoolsIdempotencyIT {
     }
 
     private static OrderEventsHandler handler(Mode mode) {
-        return new OrderEventsHandler(database.config().withIdempotency(IdempotencySettings.defaults().withMode(mode)));
+        return new OrderEventsHandler(
+                database.config().withIdempotency(IdempotencySettings.defaults().withMode(mode)));
     }
 
     private static long balance(String customer) {
-        return Sql.number(database, "SELECT COALESCE(SUM(balance_cents), 0) FROM customer_balances WHERE customer_id = '"
-                + customer + "'");
+        return Sql.number(
+                database,
+                "SELECT COALESCE(SUM(balance_cents), 0) FROM customer_balances WHERE customer_id = '" + customer + "'");
     }
 
     private static SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> messages) {
@@ -157,6 +167,8 @@ class PowertoolsIdempotencyIT {
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 }

@@ -6,23 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import dev.tether.lambda.InvocationContext;
+import dev.tether.lambda.config.IdempotencySettings;
+import dev.tether.lambda.internal.batch.HoldBackPolicy;
+import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
 import dev.tether.lambda.internal.batch.Route;
 import dev.tether.lambda.internal.batch.Routed;
 import dev.tether.lambda.internal.batch.Routes;
 import dev.tether.lambda.internal.batch.TransactionalExecution;
-import dev.tether.lambda.config.IdempotencySettings;
-import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.lambda.link.DatabaseLink;
+import dev.tether.processor.handler.OrderEventsHandler;
 import dev.tether.processor.order.OrderEventParser;
+import dev.tether.processor.write.OrderEventWriter;
+import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
-import dev.tether.testing.Sql;
-import dev.tether.lambda.InvocationContext;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
-import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
-import dev.tether.processor.write.OrderEventWriter;
-import dev.tether.lambda.internal.batch.HoldBackPolicy;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -58,8 +58,12 @@ class TransactionalIdempotencyIT {
 
     @BeforeEach
     void empty() {
-        Sql.execute(database, "DELETE FROM customer_balances", "DELETE FROM idempotency_records",
-                "DELETE FROM order_lines", "DELETE FROM orders");
+        Sql.execute(
+                database,
+                "DELETE FROM customer_balances",
+                "DELETE FROM idempotency_records",
+                "DELETE FROM order_lines",
+                "DELETE FROM orders");
     }
 
     @Test
@@ -70,7 +74,8 @@ class TransactionalIdempotencyIT {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(balance("cus-1")).isEqualTo(500);
-        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records")).isEqualTo(1);
+        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -78,7 +83,8 @@ class TransactionalIdempotencyIT {
         String payment = paymentCaptured("cus-2", 700, "EUR");
 
         SQSBatchResponse first = invoke(handler, List.of(Message.of(payment)));
-        SQSBatchResponse second = invoke(handler, List.of(Message.of(payment), Message.of(paymentCaptured("cus-2", 1, "EUR"))));
+        SQSBatchResponse second =
+                invoke(handler, List.of(Message.of(payment), Message.of(paymentCaptured("cus-2", 1, "EUR"))));
 
         assertThat(first.getBatchItemFailures()).isEmpty();
         assertThat(second.getBatchItemFailures()).isEmpty();
@@ -92,11 +98,16 @@ class TransactionalIdempotencyIT {
 
         invoke(handler, List.of(Message.of(paymentCaptured(eventId, "cus-3", 1, "EUR"))));
 
-        String row = Sql.rows(database, "SELECT id, status, expiration, in_progress_expiration, response_data,"
-                + " LENGTH(payload_hash) FROM idempotency_records").get(0);
+        String row = Sql.rows(
+                        database,
+                        "SELECT id, status, expiration, in_progress_expiration, response_data,"
+                                + " LENGTH(payload_hash) FROM idempotency_records")
+                .get(0);
         String[] columns = row.split("\\|");
-        assertThat(columns[0]).isEqualTo("testFunction.apply#" + IdempotencyKeys.hash(
-                com.fasterxml.jackson.databind.node.TextNode.valueOf(eventId.toString())));
+        assertThat(columns[0])
+                .isEqualTo("testFunction.apply#"
+                        + IdempotencyKeys.hash(
+                                com.fasterxml.jackson.databind.node.TextNode.valueOf(eventId.toString())));
         assertThat(columns[1]).isEqualTo("COMPLETED");
         assertThat(Long.parseLong(columns[2]) - before).isBetween(14L * 86_400 - 5, 14L * 86_400 + 5);
         assertThat(columns[3]).isEqualTo("null");
@@ -109,14 +120,17 @@ class TransactionalIdempotencyIT {
         UUID eventId = UUID.randomUUID();
         invoke(handler, List.of(Message.of(paymentCaptured(eventId, "cus-4", 100, "EUR"))));
         List<Message> batch = List.of(
-                Message.of(paymentCaptured(eventId, "cus-4", 999, "EUR")), Message.of(paymentCaptured("cus-5", 5, "EUR")));
+                Message.of(paymentCaptured(eventId, "cus-4", 999, "EUR")),
+                Message.of(paymentCaptured("cus-5", 5, "EUR")));
 
         Outcome<Routed> outcome = execute(batch);
         SQSBatchResponse response = invoke(handler, batch);
 
-        assertThat(outcome.failed()).singleElement().satisfies(f -> assertThat(f.cause())
-                .hasMessageContaining("idempotency key '" + eventId + "'")
-                .hasMessageContaining("different payload"));
+        assertThat(outcome.failed())
+                .singleElement()
+                .satisfies(f -> assertThat(f.cause())
+                        .hasMessageContaining("idempotency key '" + eventId + "'")
+                        .hasMessageContaining("different payload"));
         assertThat(failedIds(response)).containsExactly(batch.get(0).messageId());
         assertThat(balance("cus-4")).isEqualTo(100);
         assertThat(balance("cus-5")).isEqualTo(5); // applied by the first run, a duplicate in the second
@@ -139,14 +153,19 @@ class TransactionalIdempotencyIT {
 
     @Test
     void expiredRecordsAreSweptAndLiveOnesKept() {
-        invoke(handler, List.of(Message.of(paymentCaptured("cus-7", 1, "EUR")), Message.of(paymentCaptured("cus-7", 2, "EUR"))));
+        invoke(
+                handler,
+                List.of(
+                        Message.of(paymentCaptured("cus-7", 1, "EUR")),
+                        Message.of(paymentCaptured("cus-7", 2, "EUR"))));
         Sql.execute(database, "UPDATE idempotency_records SET expiration = 100 LIMIT 1");
         DatabaseLink link = handler.link();
 
         int deleted = new ExpiredRecordSweeper(link).sweepIfDue(java.time.Instant.now());
 
         assertThat(deleted).isEqualTo(1);
-        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records")).isEqualTo(1);
+        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -161,8 +180,8 @@ class TransactionalIdempotencyIT {
 
     @Test
     void withTheMessageIdFallbackAMessageWithoutEventIdAppliesOncePerMessageId() {
-        try (OrderEventsHandler fallback = new OrderEventsHandler(database.config()
-                .withIdempotency(IdempotencySettings.defaults().withFallbackToMessageId(true)))) {
+        try (OrderEventsHandler fallback = new OrderEventsHandler(
+                database.config().withIdempotency(IdempotencySettings.defaults().withFallbackToMessageId(true)))) {
             Message noKey = Message.of(paymentCaptured("cus-9", 10, "EUR").replaceFirst("\"eventId\":\"[^\"]+\",", ""));
 
             SQSBatchResponse first = invoke(fallback, List.of(noKey));
@@ -236,9 +255,13 @@ class TransactionalIdempotencyIT {
                     for (int redelivery = 0; !failed.isEmpty() && redelivery < 10; redelivery++) {
                         failed = failedMessages(a, failed);
                     }
-                    assertThat(failed).as("redelivered messages eventually commit").isEmpty();
-                    assertThat(Sql.number(database, "SELECT SUM(balance_cents) FROM customer_balances"
-                                    + " WHERE customer_id LIKE 'cus-race-" + round + "-%'"))
+                    assertThat(failed)
+                            .as("redelivered messages eventually commit")
+                            .isEmpty();
+                    assertThat(Sql.number(
+                                    database,
+                                    "SELECT SUM(balance_cents) FROM customer_balances"
+                                            + " WHERE customer_id LIKE 'cus-race-" + round + "-%'"))
                             .as("round %d", round)
                             .isEqualTo(expected);
                 }
@@ -246,7 +269,8 @@ class TransactionalIdempotencyIT {
                 threads.shutdownNow();
             }
         }
-        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records")).isEqualTo(3 * 300);
+        assertThat(Sql.number(database, "SELECT COUNT(*) FROM idempotency_records"))
+                .isEqualTo(3 * 300);
     }
 
     @Test
@@ -256,20 +280,26 @@ class TransactionalIdempotencyIT {
         List<String> large = statements(1_000);
 
         assertThat(large).hasSameSizeAs(small);
-        assertThat(small.get(0)).startsWith("select").contains("idempotency_records").endsWith("for update nowait");
+        assertThat(small.get(0))
+                .startsWith("select")
+                .contains("idempotency_records")
+                .endsWith("for update nowait");
         assertThat(small.get(1)).startsWith("insert into `idempotency_records`");
     }
 
     private List<String> statements(int size) {
         List<Message> batch = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            batch.add(Message.of(i % 2 == 0
-                    ? paymentCaptured("cus-s-" + i, 1, "EUR")
-                    : orderUpserted("ord-s-" + size + "-" + i, "cus-1", "PLACED", 1, "A")));
+            batch.add(Message.of(
+                    i % 2 == 0
+                            ? paymentCaptured("cus-s-" + i, 1, "EUR")
+                            : orderUpserted("ord-s-" + size + "-" + i, "cus-1", "PLACED", 1, "A")));
         }
         var event = SqsEvents.event(batch);
         List<SQSBatchResponse> responses = new ArrayList<>();
-        List<String> statements = Sql.statementsOn(database, handler.link().connectionId(),
+        List<String> statements = Sql.statementsOn(
+                database,
+                handler.link().connectionId(),
                 () -> responses.add(handler.handleRequest(event, new InvocationContext("tether-orders", 60_000))));
         assertThat(responses.get(0).getBatchItemFailures()).isEmpty();
         return statements;
@@ -295,7 +325,8 @@ class TransactionalIdempotencyIT {
     /** What a winning container's transaction holds: the record of the key, written but not committed. */
     private static void winnerApplies(Connection winner, Message message) throws Exception {
         IdempotencyKeys keys = new IdempotencyKeys(IdempotencySettings.defaults());
-        IdempotencyKeys.Key key = keys.of(SqsEvents.event(List.of(message)).getRecords().get(0));
+        IdempotencyKeys.Key key =
+                keys.of(SqsEvents.event(List.of(message)).getRecords().get(0));
         try (var insert = winner.prepareStatement("INSERT INTO idempotency_records (id, status, expiration,"
                 + " response_data, payload_hash) VALUES (?, 'COMPLETED', UNIX_TIMESTAMP() + 3600, 'applied', ?)")) {
             insert.setString(1, key.id());
@@ -317,8 +348,11 @@ class TransactionalIdempotencyIT {
         OrderEventParser parser = new OrderEventParser();
         OrderEventWriter writer = new OrderEventWriter();
         @SuppressWarnings("unchecked")
-        Route route = new Route("orders", message -> parser.parse(message.body()),
-                (tx, events) -> writer.write(tx, (List<dev.tether.processor.order.OrderEvent>) (List<?>) events), keys);
+        Route route = new Route(
+                "orders",
+                message -> parser.parse(message.body()),
+                (tx, events) -> writer.write(tx, (List<dev.tether.processor.order.OrderEvent>) (List<?>) events),
+                keys);
         List<Routed> messages = new ArrayList<>();
         for (var sqs : SqsEvents.event(batch).getRecords()) {
             try {
@@ -327,14 +361,18 @@ class TransactionalIdempotencyIT {
                 throw new IllegalStateException(e);
             }
         }
-        TransactionalExecution execution = new TransactionalExecution(handler.link(), new Routes(List.of(route)),
-                new TransactionalIdempotency(IdempotencySettings.DEFAULT_EXPIRY), Clock.systemUTC());
+        TransactionalExecution execution = new TransactionalExecution(
+                handler.link(),
+                new Routes(List.of(route)),
+                new TransactionalIdempotency(IdempotencySettings.DEFAULT_EXPIRY),
+                Clock.systemUTC());
         return execution.run(messages, HoldBackPolicy.independent());
     }
 
     private static long balance(String customer) {
-        return Sql.number(database, "SELECT COALESCE(SUM(balance_cents), 0) FROM customer_balances WHERE customer_id = '"
-                + customer + "'");
+        return Sql.number(
+                database,
+                "SELECT COALESCE(SUM(balance_cents), 0) FROM customer_balances WHERE customer_id = '" + customer + "'");
     }
 
     private static SQSBatchResponse invoke(OrderEventsHandler target, List<Message> messages) {
@@ -342,6 +380,8 @@ class TransactionalIdempotencyIT {
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+        return response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 }

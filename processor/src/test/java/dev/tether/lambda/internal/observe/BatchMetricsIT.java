@@ -27,8 +27,12 @@ class BatchMetricsIT {
         TestDatabase.Database database = TestDatabase.fresh("tether_it_metrics");
         try (DatabaseLink link = new DatabaseLink(database.config())) {
             link.inTransaction(tx -> tx.dsl().fetchValue("SELECT 1"));
-            BatchMetrics metrics = new BatchMetrics("Team \"A\"/Tether", "orders", link,
-                    new PrintStream(bytes, true, StandardCharsets.UTF_8), Clock.fixed(now, ZoneOffset.UTC));
+            BatchMetrics metrics = new BatchMetrics(
+                    "Team \"A\"/Tether",
+                    "orders",
+                    link,
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                    Clock.fixed(now, ZoneOffset.UTC));
 
             metrics.record(7, 2, 1, 12.5);
             Thread.sleep(1_100); // the connection ages between batches
@@ -55,11 +59,20 @@ class BatchMetricsIT {
         List<String> declared = new ArrayList<>();
         for (JsonNode metric : directive.get("Metrics")) {
             declared.add(metric.get("Name").asText() + ":" + metric.get("Unit").asText());
-            assertThat(first.get(metric.get("Name").asText()).isNumber()).as(metric.toString()).isTrue();
+            assertThat(first.get(metric.get("Name").asText()).isNumber())
+                    .as(metric.toString())
+                    .isTrue();
         }
-        assertThat(declared).containsExactly("RecordsCommitted:Count", "RecordsFailed:Count",
-                "RecordsDuplicate:Count", "BatchLatency:Milliseconds", "ConnectionNew:Count", "ConnectionAge:Seconds",
-                "Reconnects:Count", "TransactionRetries:Count");
+        assertThat(declared)
+                .containsExactly(
+                        "RecordsCommitted:Count",
+                        "RecordsFailed:Count",
+                        "RecordsDuplicate:Count",
+                        "BatchLatency:Milliseconds",
+                        "ConnectionNew:Count",
+                        "ConnectionAge:Seconds",
+                        "Reconnects:Count",
+                        "TransactionRetries:Count");
         assertThat(first.get("RecordsCommitted").asInt()).isEqualTo(7);
         assertThat(first.get("RecordsFailed").asInt()).isEqualTo(2);
         assertThat(first.get("RecordsDuplicate").asInt()).isEqualTo(1);
@@ -78,6 +91,7 @@ class BatchMetricsIT {
         JsonNode third = lines.get(2);
         assertThat(third.get("ConnectionNew").asInt()).isEqualTo(1);
         assertThat(third.get("Reconnects").asInt()).isEqualTo(1);
-        assertThat(third.get("ConnectionAge").asDouble()).isLessThan(second.get("ConnectionAge").asDouble());
+        assertThat(third.get("ConnectionAge").asDouble())
+                .isLessThan(second.get("ConnectionAge").asDouble());
     }
 }

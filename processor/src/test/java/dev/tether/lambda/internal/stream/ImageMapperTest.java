@@ -52,23 +52,28 @@ class ImageMapperTest {
                 .isEqualTo(LocalDateTime.parse("2026-11-26T10:15:30.123456"));
         assertThat(convert(SQLDataType.LOCALDATETIME(6), s("2026-11-26T10:15:30")))
                 .isEqualTo(LocalDateTime.parse("2026-11-26T10:15:30"));
-        assertThat((byte[]) convert(SQLDataType.VARBINARY(8), b(new byte[] {1, 2, 3}))).containsExactly(1, 2, 3);
+        assertThat((byte[]) convert(SQLDataType.VARBINARY(8), b(new byte[] {1, 2, 3})))
+                .containsExactly(1, 2, 3);
     }
 
     @Test
     void mapsListsAndSetsBecomeJsonWithExactNumbers() throws Exception {
-        AttributeValue map = new AttributeValue().withM(Map.of(
-                "b", n("0.10000000000000000000000001"),
-                "a", new AttributeValue().withL(List.of(s("x"), bool(false), new AttributeValue().withNULL(true))),
-                "c", new AttributeValue().withSS(List.of("s1", "s2")),
-                "d", new AttributeValue().withNS(List.of("1", "2.50")),
-                "e", new AttributeValue().withBS(List.of(ByteBuffer.wrap(new byte[] {0, 1}))),
-                "f", b(new byte[] {(byte) 0xff})));
+        AttributeValue map = new AttributeValue()
+                .withM(Map.of(
+                        "b", n("0.10000000000000000000000001"),
+                        "a",
+                                new AttributeValue()
+                                        .withL(List.of(s("x"), bool(false), new AttributeValue().withNULL(true))),
+                        "c", new AttributeValue().withSS(List.of("s1", "s2")),
+                        "d", new AttributeValue().withNS(List.of("1", "2.50")),
+                        "e", new AttributeValue().withBS(List.of(ByteBuffer.wrap(new byte[] {0, 1}))),
+                        "f", b(new byte[] {(byte) 0xff})));
 
         JSON json = (JSON) convert(SQLDataType.JSON, map);
 
-        assertThat(json.data()).isEqualTo("{\"a\":[\"x\",false,null],\"b\":0.10000000000000000000000001,"
-                + "\"c\":[\"s1\",\"s2\"],\"d\":[1,2.50],\"e\":[\"AAE=\"],\"f\":\"/w==\"}");
+        assertThat(json.data())
+                .isEqualTo("{\"a\":[\"x\",false,null],\"b\":0.10000000000000000000000001,"
+                        + "\"c\":[\"s1\",\"s2\"],\"d\":[1,2.50],\"e\":[\"AAE=\"],\"f\":\"/w==\"}");
     }
 
     private static Object convert(DataType<?> type, AttributeValue value) throws InvalidRecordException {

@@ -3,11 +3,11 @@ package dev.tether.lambda.internal.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.tether.lambda.InvocationContext;
 import dev.tether.processor.handler.CustomerStreamHandler;
-import dev.tether.testing.Sql;
 import dev.tether.processor.testing.StreamEvents;
 import dev.tether.processor.testing.StreamEvents.Rec;
-import dev.tether.lambda.InvocationContext;
+import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.util.ArrayList;
@@ -52,12 +52,15 @@ class ReplicationPropertyIT {
         List<Rec> history = history(random);
 
         for (List<Rec> batch : delivery(history, random)) {
-            StreamsEventResponse response = handler.handleRequest(StreamEvents.event(batch), new InvocationContext("tether-orders", 60_000));
+            StreamsEventResponse response =
+                    handler.handleRequest(StreamEvents.event(batch), new InvocationContext("tether-orders", 60_000));
             assertThat(response.getBatchItemFailures()).isEmpty();
         }
 
-        assertThat(Sql.rows(database, "SELECT customer_id, name, tier, credit_limit, marketing_opt_in,"
-                        + " stream_sequence, deleted FROM customers ORDER BY customer_id"))
+        assertThat(Sql.rows(
+                        database,
+                        "SELECT customer_id, name, tier, credit_limit, marketing_opt_in,"
+                                + " stream_sequence, deleted FROM customers ORDER BY customer_id"))
                 .as("seed %d, history %s", seed, history)
                 .isEqualTo(expected(history));
     }
@@ -103,7 +106,8 @@ class ReplicationPropertyIT {
         for (int r = 0; r < replays; r++) {
             int from = random.nextInt(history.size());
             int to = from + random.nextInt(history.size() - from) + 1;
-            stream.addAll(random.nextInt(stream.size() + 1) > stream.size() / 2 ? stream.size() : 0,
+            stream.addAll(
+                    random.nextInt(stream.size() + 1) > stream.size() / 2 ? stream.size() : 0,
                     history.subList(from, to)); // a replayed range, late or early
         }
         if (random.nextBoolean()) {
@@ -128,7 +132,8 @@ class ReplicationPropertyIT {
                 rows.add(key + "|null|null|null|null|" + rec.sequenceNumber() + "|1");
             } else {
                 rows.add(key + "|" + attribute(rec, "name", "S") + "|" + attribute(rec, "tier", "S") + "|"
-                        + decimal(attribute(rec, "creditLimit", "N")) + "|" + bool(attribute(rec, "marketingOptIn", "BOOL"))
+                        + decimal(attribute(rec, "creditLimit", "N")) + "|"
+                        + bool(attribute(rec, "marketingOptIn", "BOOL"))
                         + "|" + rec.sequenceNumber() + "|0");
             }
         });
@@ -147,7 +152,9 @@ class ReplicationPropertyIT {
     }
 
     private static String decimal(String value) {
-        return value.equals("null") ? value : new java.math.BigDecimal(value).setScale(2).toPlainString();
+        return value.equals("null")
+                ? value
+                : new java.math.BigDecimal(value).setScale(2).toPlainString();
     }
 
     private static String bool(String value) {

@@ -1,7 +1,6 @@
 package dev.tether.lambda.internal.batch;
 
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
-import dev.tether.lambda.internal.batch.HoldBackPolicy;
 import java.util.List;
 
 /** Applies validated messages, in delivery order, under an ordering policy. */

@@ -1,9 +1,9 @@
 package dev.tether.lambda.internal.batch;
 
+import dev.tether.lambda.internal.batch.GroupWriter.GroupResult;
 import dev.tether.lambda.link.DatabaseLink;
 import dev.tether.lambda.link.OnLostCommit;
 import dev.tether.lambda.link.SqlFailures;
-import dev.tether.lambda.internal.batch.GroupWriter.GroupResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -115,8 +115,9 @@ public final class IsolatingCommitter<T> {
             List<T> rest = new ArrayList<>(second.size());
             for (T item : second) {
                 if (held.contains(item)) {
-                    fail(new Failure<>(item, new RecordRejectedException("not applied: an earlier record it must"
-                            + " follow failed")));
+                    fail(new Failure<>(
+                            item,
+                            new RecordRejectedException("not applied: an earlier record it must" + " follow failed")));
                 } else {
                     rest.add(item);
                 }

@@ -1,10 +1,8 @@
 package dev.tether.lambda.internal.batch;
 
-import dev.tether.lambda.internal.idempotency.IdempotentApplier;
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Failure;
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
-import dev.tether.lambda.internal.batch.HoldBackPolicy;
-import dev.tether.lambda.internal.batch.RecordRejectedException;
+import dev.tether.lambda.internal.idempotency.IdempotentApplier;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.lambda.powertools.idempotency.exceptions.IdempotencyAlreadyInProgressException;
@@ -41,8 +39,8 @@ public final class PowertoolsExecution implements Execution {
                     failure = new RecordRejectedException(
                             "idempotency key '" + message.key().value() + "' was used before with a different payload");
                 } catch (IdempotencyAlreadyInProgressException e) {
-                    failure = new RecordRejectedException(
-                            "idempotency key '" + message.key().value() + "' is being processed elsewhere; retry later");
+                    failure = new RecordRejectedException("idempotency key '"
+                            + message.key().value() + "' is being processed elsewhere; retry later");
                 } catch (RuntimeException e) {
                     failure = e;
                 }

@@ -76,15 +76,22 @@ public final class SqsBatchProcessor {
             Incoming incoming = envelope.open(message);
             Route route = single != null ? single : byType.get(incoming.type());
             if (route == null) {
-                throw new InvalidMessageException(envelope.typePath(),
-                        "is not a known message type; expected one of " + knownTypes);
+                throw new InvalidMessageException(
+                        envelope.typePath(), "is not a known message type; expected one of " + knownTypes);
             }
             Object event = route.reader().read(incoming);
-            return new Routed(message, route, event, route.keys() == null ? null : route.keys().of(message));
+            return new Routed(
+                    message,
+                    route,
+                    event,
+                    route.keys() == null ? null : route.keys().of(message));
         } catch (RuntimeException | StackOverflowError e) {
-            LOG.error("message body could not be read", entry("messageId", message.getMessageId()),
+            LOG.error(
+                    "message body could not be read",
+                    entry("messageId", message.getMessageId()),
                     entry("error", e.getClass().getName()));
-            throw new InvalidMessageException("body", "could not be read (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidMessageException(
+                    "body", "could not be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -99,7 +106,9 @@ public final class SqsBatchProcessor {
             if (tracker.blocks(message)) {
                 failed.add(message.getMessageId());
                 count(perRoute, UNROUTED, 1);
-                LOG.warn("message held back", entry("messageId", message.getMessageId()),
+                LOG.warn(
+                        "message held back",
+                        entry("messageId", message.getMessageId()),
                         entry("reason", "an earlier message of its group failed"));
                 continue;
             }
@@ -116,8 +125,7 @@ public final class SqsBatchProcessor {
                         entry("reason", e.reason()));
             }
         }
-        Outcome<Routed> outcome =
-                execution.run(valid, SqsOrdering.forBatch(messages, fifoFailure, Routed::groupId));
+        Outcome<Routed> outcome = execution.run(valid, SqsOrdering.forBatch(messages, fifoFailure, Routed::groupId));
         for (Routed routed : outcome.committed()) {
             count(perRoute, routed.route().name(), 0);
         }

@@ -2,7 +2,6 @@ package dev.tether.lambda.internal.batch;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.tether.lambda.config.TetherConfig.FifoFailure;
-import dev.tether.lambda.internal.batch.HoldBackPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

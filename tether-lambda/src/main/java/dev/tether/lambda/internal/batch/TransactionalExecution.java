@@ -1,16 +1,13 @@
 package dev.tether.lambda.internal.batch;
 
+import dev.tether.lambda.internal.batch.GroupWriter.GroupResult;
+import dev.tether.lambda.internal.batch.IsolatingCommitter.Failure;
+import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
 import dev.tether.lambda.internal.idempotency.IdempotencyKeys.Key;
 import dev.tether.lambda.internal.idempotency.TransactionalIdempotency;
 import dev.tether.lambda.internal.idempotency.TransactionalIdempotency.Verdict;
 import dev.tether.lambda.link.DatabaseLink;
 import dev.tether.lambda.link.OnLostCommit;
-import dev.tether.lambda.internal.batch.GroupWriter.GroupResult;
-import dev.tether.lambda.internal.batch.IsolatingCommitter;
-import dev.tether.lambda.internal.batch.IsolatingCommitter.Failure;
-import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
-import dev.tether.lambda.internal.batch.HoldBackPolicy;
-import dev.tether.lambda.internal.batch.RecordRejectedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +26,7 @@ public final class TransactionalExecution implements Execution {
     private final Clock clock;
 
     /** {@code idempotency} null: every delivery applies. */
-    public TransactionalExecution(
-            DatabaseLink link, Routes routes, TransactionalIdempotency idempotency, Clock clock) {
+    public TransactionalExecution(DatabaseLink link, Routes routes, TransactionalIdempotency idempotency, Clock clock) {
         this.link = link;
         this.routes = routes;
         this.idempotency = idempotency;
@@ -40,21 +36,21 @@ public final class TransactionalExecution implements Execution {
     @Override
     public Outcome<Routed> run(List<Routed> messages, HoldBackPolicy<Routed> ordering) {
         // With idempotency records in the transaction, a repeat after a lost COMMIT finds them and applies nothing
-        // twice; without them an additive effect would apply again, so a lost COMMIT is reported for redelivery instead.
+        // twice; without them an additive effect would apply again, so a lost COMMIT is reported for redelivery
+        // instead.
         OnLostCommit onLostCommit = idempotency == null ? OnLostCommit.REPORT : OnLostCommit.RETRY;
-        return new IsolatingCommitter<Routed>(link, onLostCommit, (tx, group) -> write(tx, group, ordering),
-                        ordering)
+        return new IsolatingCommitter<Routed>(link, onLostCommit, (tx, group) -> write(tx, group, ordering), ordering)
                 .commit(messages);
     }
 
-    private GroupResult<Routed> write(
-            DSLContext tx, List<Routed> group, HoldBackPolicy<Routed> ordering) {
+    private GroupResult<Routed> write(DSLContext tx, List<Routed> group, HoldBackPolicy<Routed> ordering) {
         if (idempotency == null) {
             routes.write(tx, group);
             return GroupResult.allWritten();
         }
         Instant now = clock.instant();
-        List<Verdict> verdicts = idempotency.verdicts(tx, group.stream().map(Routed::key).toList(), now);
+        List<Verdict> verdicts =
+                idempotency.verdicts(tx, group.stream().map(Routed::key).toList(), now);
         HoldBackPolicy.Tracker<Routed> tracker = ordering.track();
         List<Routed> toApply = new ArrayList<>(group.size());
         List<Failure<Routed>> rejected = new ArrayList<>();
@@ -80,10 +76,12 @@ public final class TransactionalExecution implements Execution {
 
     private static RecordRejectedException rejection(Verdict verdict, Key key) {
         return switch (verdict) {
-            case KEY_REUSED -> new RecordRejectedException(
-                    "idempotency key '" + key.value() + "' was used before with a different payload");
-            case IN_PROGRESS -> new RecordRejectedException(
-                    "idempotency key '" + key.value() + "' is being processed elsewhere; retry later");
+            case KEY_REUSED ->
+                new RecordRejectedException(
+                        "idempotency key '" + key.value() + "' was used before with a different payload");
+            case IN_PROGRESS ->
+                new RecordRejectedException(
+                        "idempotency key '" + key.value() + "' is being processed elsewhere; retry later");
             case NEW, DUPLICATE -> null;
         };
     }

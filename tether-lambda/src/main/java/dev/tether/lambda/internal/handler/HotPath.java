@@ -53,11 +53,17 @@ public final class HotPath {
                 primed++;
             } catch (Exception | StackOverflowError e) {
                 // Priming is an optimisation: a failure here must never stop the container.
-                LOG.warn("priming a route failed", entry("handler", handler), entry("messageId", sample.getMessageId()),
+                LOG.warn(
+                        "priming a route failed",
+                        entry("handler", handler),
+                        entry("messageId", sample.getMessageId()),
                         entry("reason", String.valueOf(e)));
             }
         }
-        LOG.info("hot path primed", entry("handler", handler), entry("routes", primed),
+        LOG.info(
+                "hot path primed",
+                entry("handler", handler),
+                entry("routes", primed),
                 entry("durationMs", (System.nanoTime() - started) / 1e6));
     }
 
@@ -71,7 +77,8 @@ public final class HotPath {
                 LOG.warn("priming the hot path failed", entry("handler", handler), entry("reason", String.valueOf(e)));
             }
         }
-        LOG.info("hot path primed", entry("handler", handler), entry("durationMs", (System.nanoTime() - started) / 1e6));
+        LOG.info(
+                "hot path primed", entry("handler", handler), entry("durationMs", (System.nanoTime() - started) / 1e6));
     }
 
     /** A jOOQ context whose "database" answers every statement with no rows, in memory. */

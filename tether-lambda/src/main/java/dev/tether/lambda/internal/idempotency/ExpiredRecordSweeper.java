@@ -31,10 +31,12 @@ public final class ExpiredRecordSweeper {
             return 0;
         }
         nextSweepMillis = now.toEpochMilli() + INTERVAL_MS;
-        return link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
-                .deleteFrom(IdempotencyRecords.TABLE)
-                .where(IdempotencyRecords.EXPIRATION.lt(now.getEpochSecond()))
-                .limit(ROWS_PER_SWEEP)
-                .execute());
+        return link.inTransaction(
+                OnLostCommit.RETRY,
+                tx -> tx.dsl()
+                        .deleteFrom(IdempotencyRecords.TABLE)
+                        .where(IdempotencyRecords.EXPIRATION.lt(now.getEpochSecond()))
+                        .limit(ROWS_PER_SWEEP)
+                        .execute());
     }
 }

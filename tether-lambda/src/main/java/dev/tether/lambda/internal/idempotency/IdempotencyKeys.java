@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.lambda.InvalidMessageException;
 import dev.tether.lambda.config.ConfigException;
 import dev.tether.lambda.config.IdempotencySettings;
-import dev.tether.lambda.InvalidMessageException;
 import io.burt.jmespath.Expression;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +37,9 @@ public final class IdempotencyKeys {
      * Jackson's defaults with duplicate names detected: the tree keeps the last of two equal names, a copy of the
      * tokens would keep both, so a duplicate sends the body to the tree.
      */
-    private final JsonFactory tokens = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private final JsonFactory tokens = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final ObjectMapper mapper;
     private final Expression<JsonNode> keyExpression;
@@ -114,12 +116,15 @@ public final class IdempotencyKeys {
                 key = keyExpression.search(tree);
                 payload = payloadExpression.search(tree);
             } catch (RuntimeException e) {
-                throw new InvalidMessageException(keyField, "could not be evaluated: " + e.getClass().getSimpleName());
+                throw new InvalidMessageException(
+                        keyField, "could not be evaluated: " + e.getClass().getSimpleName());
             }
         }
         if (isMissing(key)) {
-            throw new InvalidMessageException(keyField, "is required: it is the idempotency key (set "
-                    + IdempotencySettings.KEY_FALLBACK + "=messageId to fall back to the SQS messageId)");
+            throw new InvalidMessageException(
+                    keyField,
+                    "is required: it is the idempotency key (set " + IdempotencySettings.KEY_FALLBACK
+                            + "=messageId to fall back to the SQS messageId)");
         }
         String value = key.isTextual() ? key.asText() : key.toString();
         return new Key(
@@ -144,7 +149,8 @@ public final class IdempotencyKeys {
         // a supplementary character as two three-byte surrogates.
         java.io.StringWriter canonical = new java.io.StringWriter(body.length() + 16);
         String eventId = null;
-        try (JsonParser parser = tokens.createParser(body); JsonGenerator generator = tokens.createGenerator(canonical)) {
+        try (JsonParser parser = tokens.createParser(body);
+                JsonGenerator generator = tokens.createGenerator(canonical)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -270,8 +276,8 @@ public final class IdempotencyKeys {
         try {
             return json.getJmesPath().compile(expression);
         } catch (RuntimeException e) {
-            throw new ConfigException(variable + " is not a valid JMESPath expression: '" + expression + "' ("
-                    + e.getMessage() + ")");
+            throw new ConfigException(
+                    variable + " is not a valid JMESPath expression: '" + expression + "' (" + e.getMessage() + ")");
         }
     }
 }

@@ -18,7 +18,8 @@ final class IdempotencyRecords {
     static final Table<Record> TABLE = table(name("idempotency_records"));
 
     static final Field<String> ID = field(name("id"), SQLDataType.VARCHAR(255).nullable(false));
-    static final Field<String> STATUS = field(name("status"), SQLDataType.VARCHAR(16).nullable(false));
+    static final Field<String> STATUS =
+            field(name("status"), SQLDataType.VARCHAR(16).nullable(false));
     static final Field<Long> EXPIRATION = field(name("expiration"), SQLDataType.BIGINT.nullable(false));
     static final Field<Long> IN_PROGRESS_EXPIRATION = field(name("in_progress_expiration"), SQLDataType.BIGINT);
     static final Field<String> RESPONSE_DATA = field(name("response_data"), SQLDataType.CLOB);

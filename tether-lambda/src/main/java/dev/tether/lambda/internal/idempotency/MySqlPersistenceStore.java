@@ -1,6 +1,5 @@
 package dev.tether.lambda.internal.idempotency;
 
-
 import dev.tether.lambda.link.DatabaseLink;
 import dev.tether.lambda.link.OnLostCommit;
 import java.time.Instant;
@@ -27,13 +26,19 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
 
     @Override
     public DataRecord getRecord(String idempotencyKey) throws IdempotencyItemNotFoundException {
-        org.jooq.Record record = link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
-                .select(IdempotencyRecords.ID, IdempotencyRecords.STATUS, IdempotencyRecords.EXPIRATION,
-                        IdempotencyRecords.IN_PROGRESS_EXPIRATION, IdempotencyRecords.RESPONSE_DATA,
-                        IdempotencyRecords.PAYLOAD_HASH)
-                .from(IdempotencyRecords.TABLE)
-                .where(IdempotencyRecords.ID.eq(idempotencyKey))
-                .fetchOne());
+        org.jooq.Record record = link.inTransaction(
+                OnLostCommit.RETRY,
+                tx -> tx.dsl()
+                        .select(
+                                IdempotencyRecords.ID,
+                                IdempotencyRecords.STATUS,
+                                IdempotencyRecords.EXPIRATION,
+                                IdempotencyRecords.IN_PROGRESS_EXPIRATION,
+                                IdempotencyRecords.RESPONSE_DATA,
+                                IdempotencyRecords.PAYLOAD_HASH)
+                        .from(IdempotencyRecords.TABLE)
+                        .where(IdempotencyRecords.ID.eq(idempotencyKey))
+                        .fetchOne());
         if (record == null) {
             throw new IdempotencyItemNotFoundException(idempotencyKey);
         }
@@ -56,10 +61,14 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
     public void putRecord(DataRecord record, Instant now) throws IdempotencyItemAlreadyExistsException {
         boolean put = link.inTransaction(OnLostCommit.RETRY, tx -> {
             org.jooq.Record existing = tx.dsl()
-                    .select(IdempotencyRecords.ID, IdempotencyRecords.STATUS, IdempotencyRecords.EXPIRATION,
-                        IdempotencyRecords.IN_PROGRESS_EXPIRATION, IdempotencyRecords.RESPONSE_DATA,
-                        IdempotencyRecords.PAYLOAD_HASH)
-                .from(IdempotencyRecords.TABLE)
+                    .select(
+                            IdempotencyRecords.ID,
+                            IdempotencyRecords.STATUS,
+                            IdempotencyRecords.EXPIRATION,
+                            IdempotencyRecords.IN_PROGRESS_EXPIRATION,
+                            IdempotencyRecords.RESPONSE_DATA,
+                            IdempotencyRecords.PAYLOAD_HASH)
+                    .from(IdempotencyRecords.TABLE)
                     .where(IdempotencyRecords.ID.eq(record.getIdempotencyKey()))
                     .forUpdate()
                     .fetchOne();
@@ -69,7 +78,8 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
             Long inProgressUntil = record.getInProgressExpiryTimestamp().isPresent()
                     ? record.getInProgressExpiryTimestamp().getAsLong()
                     : null;
-            tx.dsl().insertInto(IdempotencyRecords.TABLE)
+            tx.dsl()
+                    .insertInto(IdempotencyRecords.TABLE)
                     .set(IdempotencyRecords.ID, record.getIdempotencyKey())
                     .set(IdempotencyRecords.STATUS, record.getStatus().toString())
                     .set(IdempotencyRecords.EXPIRATION, record.getExpiryTimestamp())
@@ -102,21 +112,25 @@ public final class MySqlPersistenceStore extends BasePersistenceStore {
 
     @Override
     public void updateRecord(DataRecord record) {
-        link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
-                .update(IdempotencyRecords.TABLE)
-                .set(IdempotencyRecords.STATUS, record.getStatus().toString())
-                .set(IdempotencyRecords.EXPIRATION, record.getExpiryTimestamp())
-                .set(IdempotencyRecords.RESPONSE_DATA, record.getResponseData())
-                .set(IdempotencyRecords.PAYLOAD_HASH, record.getPayloadHash())
-                .where(IdempotencyRecords.ID.eq(record.getIdempotencyKey()))
-                .execute());
+        link.inTransaction(
+                OnLostCommit.RETRY,
+                tx -> tx.dsl()
+                        .update(IdempotencyRecords.TABLE)
+                        .set(IdempotencyRecords.STATUS, record.getStatus().toString())
+                        .set(IdempotencyRecords.EXPIRATION, record.getExpiryTimestamp())
+                        .set(IdempotencyRecords.RESPONSE_DATA, record.getResponseData())
+                        .set(IdempotencyRecords.PAYLOAD_HASH, record.getPayloadHash())
+                        .where(IdempotencyRecords.ID.eq(record.getIdempotencyKey()))
+                        .execute());
     }
 
     @Override
     public void deleteRecord(String idempotencyKey) {
-        link.inTransaction(OnLostCommit.RETRY, tx -> tx.dsl()
-                .deleteFrom(IdempotencyRecords.TABLE)
-                .where(IdempotencyRecords.ID.eq(idempotencyKey))
-                .execute());
+        link.inTransaction(
+                OnLostCommit.RETRY,
+                tx -> tx.dsl()
+                        .deleteFrom(IdempotencyRecords.TABLE)
+                        .where(IdempotencyRecords.ID.eq(idempotencyKey))
+                        .execute());
     }
 }

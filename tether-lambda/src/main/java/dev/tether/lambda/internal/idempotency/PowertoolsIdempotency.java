@@ -26,10 +26,11 @@ public final class PowertoolsIdempotency {
     public static void configure(IdempotencySettings settings, DatabaseLink link) {
         BasePersistenceStore store = switch (settings.mode()) {
             case POWERTOOLS_MYSQL -> new MySqlPersistenceStore(link);
-            case POWERTOOLS_DYNAMODB -> DynamoDBPersistenceStore.builder()
-                    .withTableName(settings.dynamoDbTable())
-                    .withDynamoDbClient(dynamoDb(settings.dynamoDbEndpoint()))
-                    .build();
+            case POWERTOOLS_DYNAMODB ->
+                DynamoDBPersistenceStore.builder()
+                        .withTableName(settings.dynamoDbTable())
+                        .withDynamoDbClient(dynamoDb(settings.dynamoDbEndpoint()))
+                        .build();
             default -> throw new IllegalArgumentException("not a Powertools mode: " + settings.mode());
         };
         Idempotency.config()
@@ -55,7 +56,8 @@ public final class PowertoolsIdempotency {
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint))
                     .region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         }
         return builder.build();
     }

@@ -2,18 +2,18 @@ package dev.tether.lambda.internal.idempotency;
 
 import static org.jooq.impl.DSL.excluded;
 
+import dev.tether.lambda.internal.idempotency.IdempotencyKeys.Key;
 import dev.tether.lambda.write.RepeatedRows;
 import dev.tether.lambda.write.StatementBytes;
-import dev.tether.lambda.internal.idempotency.IdempotencyKeys.Key;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -56,21 +56,28 @@ public final class TransactionalIdempotency {
                     .noWait(),
             1);
 
-    private static final RepeatedRows RECORDS_UPSERT = new RepeatedRows(n -> {
-        var insert = RepeatedRows.insertRows(IdempotencyRecords.TABLE, List.of(
-                IdempotencyRecords.ID,
-                IdempotencyRecords.STATUS,
-                IdempotencyRecords.EXPIRATION,
-                IdempotencyRecords.IN_PROGRESS_EXPIRATION,
-                IdempotencyRecords.RESPONSE_DATA,
-                IdempotencyRecords.PAYLOAD_HASH), n);
-        return insert.onDuplicateKeyUpdate()
-                .set(IdempotencyRecords.STATUS, excluded(IdempotencyRecords.STATUS))
-                .set(IdempotencyRecords.EXPIRATION, excluded(IdempotencyRecords.EXPIRATION))
-                .set(IdempotencyRecords.IN_PROGRESS_EXPIRATION, excluded(IdempotencyRecords.IN_PROGRESS_EXPIRATION))
-                .set(IdempotencyRecords.RESPONSE_DATA, excluded(IdempotencyRecords.RESPONSE_DATA))
-                .set(IdempotencyRecords.PAYLOAD_HASH, excluded(IdempotencyRecords.PAYLOAD_HASH));
-    }, 6);
+    private static final RepeatedRows RECORDS_UPSERT = new RepeatedRows(
+            n -> {
+                var insert = RepeatedRows.insertRows(
+                        IdempotencyRecords.TABLE,
+                        List.of(
+                                IdempotencyRecords.ID,
+                                IdempotencyRecords.STATUS,
+                                IdempotencyRecords.EXPIRATION,
+                                IdempotencyRecords.IN_PROGRESS_EXPIRATION,
+                                IdempotencyRecords.RESPONSE_DATA,
+                                IdempotencyRecords.PAYLOAD_HASH),
+                        n);
+                return insert.onDuplicateKeyUpdate()
+                        .set(IdempotencyRecords.STATUS, excluded(IdempotencyRecords.STATUS))
+                        .set(IdempotencyRecords.EXPIRATION, excluded(IdempotencyRecords.EXPIRATION))
+                        .set(
+                                IdempotencyRecords.IN_PROGRESS_EXPIRATION,
+                                excluded(IdempotencyRecords.IN_PROGRESS_EXPIRATION))
+                        .set(IdempotencyRecords.RESPONSE_DATA, excluded(IdempotencyRecords.RESPONSE_DATA))
+                        .set(IdempotencyRecords.PAYLOAD_HASH, excluded(IdempotencyRecords.PAYLOAD_HASH));
+            },
+            6);
 
     private static final int COMPLETED_BYTES = StatementBytes.text(IdempotencyRecordStatus.COMPLETED);
     private static final int RESPONSE_BYTES = StatementBytes.text(IdempotencyRecordStatus.APPLIED_RESPONSE);
@@ -87,8 +94,10 @@ public final class TransactionalIdempotency {
         List<String> ids = keys.stream().map(Key::id).distinct().toList();
         RECORDS_LOCK.query(tx, ids, (statement, at, id) -> statement.setString(at, id), StatementBytes::text, row -> {
             long inProgress = row.getLong(4);
-            stored.put(row.getString(1), new StoredRecord(
-                    row.getString(2), row.getLong(3), row.wasNull() ? null : inProgress, row.getString(5)));
+            stored.put(
+                    row.getString(1),
+                    new StoredRecord(
+                            row.getString(2), row.getLong(3), row.wasNull() ? null : inProgress, row.getString(5)));
         });
         Map<String, Key> firstInBatch = new HashMap<>();
         List<Verdict> verdicts = new ArrayList<>(keys.size());
@@ -131,14 +140,22 @@ public final class TransactionalIdempotency {
         Map<String, Key> distinct = new TreeMap<>();
         keys.forEach(k -> distinct.putIfAbsent(k.id(), k));
         long expiration = now.plus(expiry).getEpochSecond();
-        RECORDS_UPSERT.execute(tx, List.copyOf(distinct.values()), (statement, at, key) -> {
-            statement.setString(at, key.id());
-            statement.setString(at + 1, IdempotencyRecordStatus.COMPLETED);
-            statement.setLong(at + 2, expiration);
-            statement.setNull(at + 3, java.sql.Types.BIGINT);
-            statement.setString(at + 4, IdempotencyRecordStatus.APPLIED_RESPONSE);
-            statement.setString(at + 5, key.payloadHash());
-        }, key -> StatementBytes.text(key.id()) + COMPLETED_BYTES + StatementBytes.integer(expiration)
-                + StatementBytes.NULL + RESPONSE_BYTES + StatementBytes.text(key.payloadHash()));
+        RECORDS_UPSERT.execute(
+                tx,
+                List.copyOf(distinct.values()),
+                (statement, at, key) -> {
+                    statement.setString(at, key.id());
+                    statement.setString(at + 1, IdempotencyRecordStatus.COMPLETED);
+                    statement.setLong(at + 2, expiration);
+                    statement.setNull(at + 3, java.sql.Types.BIGINT);
+                    statement.setString(at + 4, IdempotencyRecordStatus.APPLIED_RESPONSE);
+                    statement.setString(at + 5, key.payloadHash());
+                },
+                key -> StatementBytes.text(key.id())
+                        + COMPLETED_BYTES
+                        + StatementBytes.integer(expiration)
+                        + StatementBytes.NULL
+                        + RESPONSE_BYTES
+                        + StatementBytes.text(key.payloadHash()));
     }
 }

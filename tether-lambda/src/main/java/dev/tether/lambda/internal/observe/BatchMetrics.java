@@ -54,8 +54,13 @@ public final class BatchMetrics {
         this.clock = clock;
         StringBuilder definitions = new StringBuilder();
         for (String[] metric : METRICS) {
-            definitions.append(definitions.length() > 0 ? "," : "")
-                    .append("{\"Name\":\"").append(metric[0]).append("\",\"Unit\":\"").append(metric[1]).append("\"}");
+            definitions
+                    .append(definitions.length() > 0 ? "," : "")
+                    .append("{\"Name\":\"")
+                    .append(metric[0])
+                    .append("\",\"Unit\":\"")
+                    .append(metric[1])
+                    .append("\"}");
         }
         this.middle = ",\"CloudWatchMetrics\":[{\"Namespace\":" + quoted(namespace) + ",\"Dimensions\":[[\"handler\"]],"
                 + "\"Metrics\":[" + definitions + "]}]},\"handler\":" + quoted(handlerName);
@@ -91,7 +96,9 @@ public final class BatchMetrics {
         reportedReconnects = reconnects;
         reportedRetries = retries;
         StringBuilder line = new StringBuilder(HEAD.length() + middle.length() + 256)
-                .append(HEAD).append(clock.millis()).append(middle);
+                .append(HEAD)
+                .append(clock.millis())
+                .append(middle);
         for (int i = 0; i < METRICS.length; i++) {
             line.append(",\"").append(METRICS[i][0]).append("\":").append(values[i]);
         }

@@ -143,8 +143,10 @@ public final class StrictBinding<E> implements MessageReader<E> {
                 throw new InvalidMessageException(path(parser), "appears twice");
             }
             JsonLocation at = e.getLocation();
-            throw new InvalidMessageException("body", "is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            throw new InvalidMessageException(
+                    "body",
+                    "is not valid JSON"
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new InvalidMessageException("body", "could not be read");
         } finally {
@@ -183,7 +185,10 @@ public final class StrictBinding<E> implements MessageReader<E> {
         if (target == BigInteger.class) {
             return "a whole number";
         }
-        if (target == double.class || target == Double.class || target == float.class || target == Float.class
+        if (target == double.class
+                || target == Double.class
+                || target == float.class
+                || target == Float.class
                 || target == BigDecimal.class) {
             return "a number";
         }

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tether.lambda.json.UtcTimestamps;
 import dev.tether.lambda.internal.stream.ReplicaTable.Column;
+import dev.tether.lambda.json.UtcTimestamps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -43,8 +43,10 @@ import org.jooq.JSON;
 final class ImageMapper {
 
     private static final JsonNodeFactory JSON_NODES = JsonNodeFactory.withExactBigDecimals(true);
-    private static final ObjectWriter JSON_WRITER =
-            JsonMapper.builder().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build().writer();
+    private static final ObjectWriter JSON_WRITER = JsonMapper.builder()
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build()
+            .writer();
 
     private static final BigDecimal[][] INTEGER_RANGES = {
         {BigDecimal.valueOf(Byte.MIN_VALUE), BigDecimal.valueOf(Byte.MAX_VALUE)},
@@ -111,16 +113,17 @@ final class ImageMapper {
         try {
             value = column.computed().apply(java.util.Collections.unmodifiableMap(image));
         } catch (RuntimeException e) {
-            throw new InvalidRecordException("the computed value of column " + column.field().getName()
-                    + " failed: " + e);
+            throw new InvalidRecordException(
+                    "the computed value of column " + column.field().getName() + " failed: " + e);
         }
         if (value != null && !column.field().getType().isInstance(value)) {
             try {
                 return column.field().getDataType().convert(value);
             } catch (RuntimeException e) {
-                throw new InvalidRecordException("the computed value of column " + column.field().getName() + " is a "
-                        + value.getClass().getSimpleName() + ", which the column's " + column.field().getType()
-                        .getSimpleName() + " cannot hold");
+                throw new InvalidRecordException(
+                        "the computed value of column " + column.field().getName() + " is a "
+                                + value.getClass().getSimpleName() + ", which the column's "
+                                + column.field().getType().getSimpleName() + " cannot hold");
             }
         }
         return value;
@@ -189,12 +192,17 @@ final class ImageMapper {
         if (javaType == BigDecimal.class) {
             BigDecimal exact = number.scale() > type.scale() ? number.stripTrailingZeros() : number;
             if (exact.scale() > type.scale()) {
-                throw mismatch(column, "N", "has " + exact.scale() + " fractional digits; the column keeps "
-                        + type.scale() + " (DECIMAL(" + type.precision() + "," + type.scale() + "))");
+                throw mismatch(
+                        column,
+                        "N",
+                        "has " + exact.scale() + " fractional digits; the column keeps " + type.scale() + " (DECIMAL("
+                                + type.precision() + "," + type.scale() + "))");
             }
             if (exact.precision() - exact.scale() > type.precision() - type.scale()) {
-                throw mismatch(column, "N", "has too many integer digits for DECIMAL(" + type.precision() + ","
-                        + type.scale() + ")");
+                throw mismatch(
+                        column,
+                        "N",
+                        "has too many integer digits for DECIMAL(" + type.precision() + "," + type.scale() + ")");
             }
             return exact.setScale(Math.max(exact.scale(), 0));
         }
@@ -210,7 +218,8 @@ final class ImageMapper {
             return integral.toBigIntegerExact();
         }
         if (integral.compareTo(INTEGER_RANGES[range][0]) < 0 || integral.compareTo(INTEGER_RANGES[range][1]) > 0) {
-            throw mismatch(column, "N", "is out of range for " + type.getTypeName().toUpperCase());
+            throw mismatch(
+                    column, "N", "is out of range for " + type.getTypeName().toUpperCase());
         }
         long exact = integral.longValueExact();
         return switch (range) {
@@ -226,7 +235,8 @@ final class ImageMapper {
         Instant instant = UtcTimestamps.parse(text);
         try {
             if (instant == null) {
-                instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_DATE_TIME).toInstant();
+                instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_DATE_TIME)
+                        .toInstant();
             }
         } catch (DateTimeException withoutZone) {
             try {
@@ -251,8 +261,8 @@ final class ImageMapper {
     }
 
     private static InvalidRecordException mismatch(Column column, String dynamoType, String reason) {
-        return new InvalidRecordException(column.origin() + " (" + dynamoType + ") " + reason
-                + " (column " + column.field().getName() + " " + column.field().getDataType().getCastTypeName() + ")");
+        return new InvalidRecordException(column.origin() + " (" + dynamoType + ") " + reason + " (column "
+                + column.field().getName() + " " + column.field().getDataType().getCastTypeName() + ")");
     }
 
     /** The DynamoDB type of a value: S, N, B, SS, NS, BS, M, L, NULL or BOOL. */
@@ -291,8 +301,8 @@ final class ImageMapper {
         } catch (NumberFormatException e) {
             throw new InvalidRecordException("a number inside the value is not a decimal number");
         } catch (TooDeep e) {
-            throw new InvalidRecordException("value nests maps and lists deeper than DynamoDB's " + MAX_DEPTH
-                    + " levels");
+            throw new InvalidRecordException(
+                    "value nests maps and lists deeper than DynamoDB's " + MAX_DEPTH + " levels");
         }
     }
 

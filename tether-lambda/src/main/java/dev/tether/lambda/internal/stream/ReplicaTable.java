@@ -58,8 +58,14 @@ public final class ReplicaTable {
         }
     }
 
-    private ReplicaTable(String source, Table<?> table, List<Column> keys, List<Column> data,
-            Field<BigInteger> sequence, Field<Boolean> deleted, TtlDeletes ttlDeletes) {
+    private ReplicaTable(
+            String source,
+            Table<?> table,
+            List<Column> keys,
+            List<Column> data,
+            Field<BigInteger> sequence,
+            Field<Boolean> deleted,
+            TtlDeletes ttlDeletes) {
         this.source = source;
         this.table = table;
         this.keys = List.copyOf(keys);
@@ -85,7 +91,8 @@ public final class ReplicaTable {
         Field<?> sequence = table.field(SEQUENCE_COLUMN);
         Field<?> deleted = table.field(DELETED_COLUMN);
         if (sequence == null || sequence.getType() != BigInteger.class) {
-            throw new ConfigException("table " + name + " needs a column " + SEQUENCE_COLUMN + " DECIMAL(40,0) NOT NULL");
+            throw new ConfigException(
+                    "table " + name + " needs a column " + SEQUENCE_COLUMN + " DECIMAL(40,0) NOT NULL");
         }
         if (deleted == null || deleted.getType() != Boolean.class) {
             throw new ConfigException("table " + name + " needs a column " + DELETED_COLUMN + " BOOLEAN NOT NULL");
@@ -106,12 +113,13 @@ public final class ReplicaTable {
                         + List.of(table.fields()).stream().map(Field::getName).toList());
             }
             if (bookkeeping.contains(column)) {
-                throw new ConfigException("column " + name + "." + column + " is Tether's bookkeeping; no mapping"
-                        + " may fill it");
+                throw new ConfigException(
+                        "column " + name + "." + column + " is Tether's bookkeeping; no mapping" + " may fill it");
             }
         }
         for (String column : keyNames) {
-            if (route.paths().containsKey(column) || route.computed().containsKey(column)
+            if (route.paths().containsKey(column)
+                    || route.computed().containsKey(column)
                     || route.skipped().contains(column)) {
                 throw new ConfigException("key column " + name + "." + column + " comes from the record's Keys; only"
                         + " .attribute(column, name) may rename it");
@@ -124,18 +132,29 @@ public final class ReplicaTable {
         List<Column> data = new ArrayList<>();
         for (Field<?> field : table.fields()) {
             String column = field.getName();
-            if (keyNames.contains(column) || bookkeeping.contains(column) || route.skipped().contains(column)) {
+            if (keyNames.contains(column)
+                    || bookkeeping.contains(column)
+                    || route.skipped().contains(column)) {
                 continue;
             }
             if (!field.getDataType().nullable()) {
                 throw new ConfigException("column " + name + "." + column + " must be nullable to replicate into: a"
                         + " REMOVE leaves a tombstone with empty data columns (or skip it: .skip(\"" + column + "\"))");
             }
-            data.add(new Column(field, attributeOf(column, renames), route.paths().get(column),
+            data.add(new Column(
+                    field,
+                    attributeOf(column, renames),
+                    route.paths().get(column),
                     route.computed().get(column)));
         }
-        return new ReplicaTable(route.sourceName(), table, keys, data, (Field<BigInteger>) sequence,
-                (Field<Boolean>) deleted, ttl != null ? ttl : route.ttlDeletes());
+        return new ReplicaTable(
+                route.sourceName(),
+                table,
+                keys,
+                data,
+                (Field<BigInteger>) sequence,
+                (Field<Boolean>) deleted,
+                ttl != null ? ttl : route.ttlDeletes());
     }
 
     /** {@code marketing_opt_in} → {@code marketingOptIn}, unless renamed. */

@@ -34,9 +34,12 @@ final class ReplicaWriter {
         all.add(table.deleted());
         all.add(table.sequence());
         this.fields = List.copyOf(all);
-        this.nullTypes = fields.stream().mapToInt(f -> RepeatedRows.sqlType(f.getType())).toArray();
+        this.nullTypes =
+                fields.stream().mapToInt(f -> RepeatedRows.sqlType(f.getType())).toArray();
         this.upsert = new RepeatedRows(
-                n -> RepeatedRows.insertRows(table.table(), fields, n).onDuplicateKeyUpdate().set(guardedUpdate()),
+                n -> RepeatedRows.insertRows(table.table(), fields, n)
+                        .onDuplicateKeyUpdate()
+                        .set(guardedUpdate()),
                 fields.size());
     }
 

@@ -5,22 +5,22 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import dev.tether.lambda.link.DatabaseLink;
-import dev.tether.lambda.link.OnLostCommit;
-import dev.tether.lambda.link.SqlFailures;
+import dev.tether.lambda.TtlDeletes;
 import dev.tether.lambda.internal.batch.GroupWriter.GroupResult;
+import dev.tether.lambda.internal.batch.HoldBackPolicy;
 import dev.tether.lambda.internal.batch.IsolatingCommitter;
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Failure;
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
-import dev.tether.lambda.internal.batch.HoldBackPolicy;
+import dev.tether.lambda.link.DatabaseLink;
+import dev.tether.lambda.link.OnLostCommit;
+import dev.tether.lambda.link.SqlFailures;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.tether.lambda.TtlDeletes;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,9 +96,13 @@ public final class StreamBatchProcessor {
         java.util.Map<String, AttributeValue> image = new java.util.HashMap<>();
         for (ReplicaTable.Column key : table.keys()) {
             Class<?> type = key.field().getType();
-            image.put(key.attribute(), Number.class.isAssignableFrom(type) ? new AttributeValue().withN("1")
-                    : type == byte[].class ? new AttributeValue().withB(java.nio.ByteBuffer.wrap(new byte[] {1}))
-                    : new AttributeValue().withS("prime"));
+            image.put(
+                    key.attribute(),
+                    Number.class.isAssignableFrom(type)
+                            ? new AttributeValue().withN("1")
+                            : type == byte[].class
+                                    ? new AttributeValue().withB(java.nio.ByteBuffer.wrap(new byte[] {1}))
+                                    : new AttributeValue().withS("prime"));
         }
         RowKey key = mapper.key(image);
         new ReplicaWriter(table)
@@ -125,10 +129,16 @@ public final class StreamBatchProcessor {
                 // A record that cannot be read, whatever its fault, is the checkpoint: never an exception out of the
                 // handler, which would make Lambda retry the whole batch.
                 checkpoint = sequenceNumberOf(record);
-                LOG.error("stream record cannot be applied", entry("eventID", record.getEventID()),
-                        entry("sequenceNumber", checkpoint), entry("reason", e instanceof InvalidRecordException
-                                ? e.getMessage()
-                                : "the record could not be read (" + e.getClass().getSimpleName() + ")"));
+                LOG.error(
+                        "stream record cannot be applied",
+                        entry("eventID", record.getEventID()),
+                        entry("sequenceNumber", checkpoint),
+                        entry(
+                                "reason",
+                                e instanceof InvalidRecordException
+                                        ? e.getMessage()
+                                        : "the record could not be read ("
+                                                + e.getClass().getSimpleName() + ")"));
                 break;
             }
         }
@@ -137,11 +147,12 @@ public final class StreamBatchProcessor {
             // Failures come in order; the first is the checkpoint, the others were held back by it.
             Failure<Change> first = outcome.failed().get(0);
             checkpoint = first.item().sequenceNumber();
-            LOG.error("stream record not applied", entry("sequenceNumber", checkpoint),
+            LOG.error(
+                    "stream record not applied",
+                    entry("sequenceNumber", checkpoint),
                     entry("reason", SqlFailures.describe(first.cause())));
         }
-        List<BatchItemFailure> failures =
-                checkpoint == null ? List.of() : List.of(new BatchItemFailure(checkpoint));
+        List<BatchItemFailure> failures = checkpoint == null ? List.of() : List.of(new BatchItemFailure(checkpoint));
         int applied = outcome.committed().size() + (outcome.failed().isEmpty() ? kept : 0);
         return new Result(new StreamsEventResponse(failures), applied, outcome.transactions());
     }
@@ -154,16 +165,17 @@ public final class StreamBatchProcessor {
                 // Only hand-built events lack the ARN; with one route there is no doubt where they go.
                 return targets.get(0);
             }
-            throw new InvalidRecordException("the record has no eventSourceARN, so its table (one of "
-                    + bySource.keySet() + ") is unknown");
+            throw new InvalidRecordException(
+                    "the record has no eventSourceARN, so its table (one of " + bySource.keySet() + ") is unknown");
         }
         String table = tableOf(arn);
         Target target = table == null ? null : bySource.get(table);
         if (target == null) {
-            throw new InvalidRecordException("no route for DynamoDB table " + (table == null ? "(unreadable ARN)"
-                    : "'" + table + "'") + " of eventSourceARN " + arn + "; routes: " + bySource.keySet()
-                    + " (a configuration error: add a StreamRoute, or TETHER_STREAM_ROUTES=" + (table == null ? "Table"
-                    : table) + "=<mysql_table>)");
+            throw new InvalidRecordException(
+                    "no route for DynamoDB table " + (table == null ? "(unreadable ARN)" : "'" + table + "'")
+                            + " of eventSourceARN " + arn + "; routes: " + bySource.keySet()
+                            + " (a configuration error: add a StreamRoute, or TETHER_STREAM_ROUTES="
+                            + (table == null ? "Table" : table) + "=<mysql_table>)");
         }
         return target;
     }
@@ -186,7 +198,8 @@ public final class StreamBatchProcessor {
      */
     static boolean byTimeToLive(DynamodbStreamRecord record) {
         var identity = record.getUserIdentity();
-        return identity != null && "Service".equals(identity.getType())
+        return identity != null
+                && "Service".equals(identity.getType())
                 && "dynamodb.amazonaws.com".equals(identity.getPrincipalId());
     }
 
@@ -229,7 +242,8 @@ public final class StreamBatchProcessor {
      * guard makes the records already applied harmless) rather than a success that would skip the record.
      */
     private static String sequenceNumberOf(DynamodbStreamRecord record) {
-        String sequenceNumber = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+        String sequenceNumber =
+                record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
         return sequenceNumber == null ? "" : sequenceNumber;
     }
 }

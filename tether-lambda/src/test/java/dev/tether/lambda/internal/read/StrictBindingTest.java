@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.lambda.InvalidMessageException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class StrictBindingTest {
 
@@ -38,40 +38,43 @@ class StrictBindingTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "string for long      | \"amount\":5        | \"amount\":\"5\"                | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
-        "fraction for long    | \"amount\":5        | \"amount\":5.5                  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
-        "integral float       | \"amount\":5        | \"amount\":5.0                  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
-        "exponent             | \"amount\":5        | \"amount\":5e2                  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
-        "beyond a long        | \"amount\":5        | \"amount\":9223372036854775808  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
-        "boolean for long     | \"amount\":5        | \"amount\":true                 | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
-        "null for long        | \"amount\":5        | \"amount\":null                 | amount | must not be null",
-        "missing long         | \"amount\":5,       | ''                              | amount | is required",
-        "number for string    | \"id\":\"x\"        | \"id\":7                        | id     | must be a string",
-        "boolean for string   | \"id\":\"x\"        | \"id\":false                    | id     | must be a string",
-        "null string          | \"id\":\"x\"        | \"id\":null                     | id     | must not be null",
-        "string for boolean   | \"flag\":true       | \"flag\":\"true\"               | flag   | must be true or false",
-        "number for boolean   | \"flag\":true       | \"flag\":1                      | flag   | must be true or false",
-        "string for double    | \"ratio\":1.5       | \"ratio\":\"1.5\"               | ratio  | must be a number",
-        "unknown constant     | \"kind\":\"A\"      | \"kind\":\"C\"                  | kind   | must be one of A, B",
-        "number for enum      | \"kind\":\"A\"      | \"kind\":0                      | kind   | must be one of A, B",
-        "object for list      | \"lines\":[         | \"lines\":{\"a\":1},\"x\":[     | lines  | must be a JSON array",
-        "nested wrong type    | \"quantity\":2      | \"quantity\":\"2\"              | lines[0].quantity | must be a whole number between -2147483648 and 2147483647",
-        "int overflow         | \"quantity\":2      | \"quantity\":2147483648         | lines[0].quantity | must be a whole number between -2147483648 and 2147483647",
-        "duplicate name       | \"flag\":true       | \"flag\":true,\"flag\":false    | flag   | appears twice",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "string for long      | \"amount\":5        | \"amount\":\"5\"                | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
+                "fraction for long    | \"amount\":5        | \"amount\":5.5                  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
+                "integral float       | \"amount\":5        | \"amount\":5.0                  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
+                "exponent             | \"amount\":5        | \"amount\":5e2                  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
+                "beyond a long        | \"amount\":5        | \"amount\":9223372036854775808  | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
+                "boolean for long     | \"amount\":5        | \"amount\":true                 | amount | must be a whole number between -9223372036854775808 and 9223372036854775807",
+                "null for long        | \"amount\":5        | \"amount\":null                 | amount | must not be null",
+                "missing long         | \"amount\":5,       | ''                              | amount | is required",
+                "number for string    | \"id\":\"x\"        | \"id\":7                        | id     | must be a string",
+                "boolean for string   | \"id\":\"x\"        | \"id\":false                    | id     | must be a string",
+                "null string          | \"id\":\"x\"        | \"id\":null                     | id     | must not be null",
+                "string for boolean   | \"flag\":true       | \"flag\":\"true\"               | flag   | must be true or false",
+                "number for boolean   | \"flag\":true       | \"flag\":1                      | flag   | must be true or false",
+                "string for double    | \"ratio\":1.5       | \"ratio\":\"1.5\"               | ratio  | must be a number",
+                "unknown constant     | \"kind\":\"A\"      | \"kind\":\"C\"                  | kind   | must be one of A, B",
+                "number for enum      | \"kind\":\"A\"      | \"kind\":0                      | kind   | must be one of A, B",
+                "object for list      | \"lines\":[         | \"lines\":{\"a\":1},\"x\":[     | lines  | must be a JSON array",
+                "nested wrong type    | \"quantity\":2      | \"quantity\":\"2\"              | lines[0].quantity | must be a whole number between -2147483648 and 2147483647",
+                "int overflow         | \"quantity\":2      | \"quantity\":2147483648         | lines[0].quantity | must be a whole number between -2147483648 and 2147483647",
+                "duplicate name       | \"flag\":true       | \"flag\":true,\"flag\":false    | flag   | appears twice",
+            })
     void everyViolationNamesThePathAndWhatWasExpected(String name, String from, String to, String path, String reason) {
         String body = VALID.replace(from, to);
 
-        assertThatThrownBy(() -> binding.bind(body))
-                .isInstanceOfSatisfying(InvalidMessageException.class, e -> {
-                    assertThat(e.field()).isEqualTo(path);
-                    assertThat(e.reason()).isEqualTo(reason);
-                });
+        assertThatThrownBy(() -> binding.bind(body)).isInstanceOfSatisfying(InvalidMessageException.class, e -> {
+            assertThat(e.field()).isEqualTo(path);
+            assertThat(e.reason()).isEqualTo(reason);
+        });
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"''", "[1]", "\"text\"", "not json", "{\"id\":\"x\"", "{} {}", "null"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"''", "[1]", "\"text\"", "not json", "{\"id\":\"x\"", "{} {}", "null"})
     void aBodyThatIsNotAnObjectIsRejectedAsAWhole(String body) {
         assertThatThrownBy(() -> binding.bind(body)).isInstanceOf(InvalidMessageException.class);
     }

@@ -1,0 +1,66 @@
+package dev.tether.lambda.link;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * When a container gives its connection up at the end of an invocation so that more containers than the database
+ * has connections for take turns instead of starving. A container that was refused for the connection limit and
+ * waited {@link #SHARE_AFTER_WAIT_MS} or more (or gave up) releases after every invocation for the next
+ * {@link #SHARE_AFTER_REFUSAL_MS}; a container holding its connection checks, at most every
+ * {@link #USAGE_CHECK_INTERVAL_MS}, whether its login is at its connection limit (the account's
+ * {@code max_user_connections}, else the server's {@code max_connections}) and releases once when it is. With the
+ * connection budget right, neither happens and the connection stays.
+ */
+final class ConnectionSharing {
+
+    /** How long a container that had to wait for the connection limit keeps releasing after each invocation. */
+    static final long SHARE_AFTER_REFUSAL_MS = SECONDS.toMillis(30);
+
+    /** A wait shorter than this for the limit is a blip, not contention: no sharing. */
+    static final long SHARE_AFTER_WAIT_MS = 200;
+
+    /** How often a link holding its connection checks whether its login has reached its connection limit. */
+    static final long USAGE_CHECK_INTERVAL_MS = SECONDS.toMillis(2);
+
+    /**
+     * The login's own connections and its limits, in one unprivileged query: a login sees its own threads in the
+     * process list; the session's {@code max_user_connections} is the account's own limit where it has one.
+     */
+    private static final String USAGE = "SELECT COUNT(*), @@max_user_connections, @@max_connections"
+            + " FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)";
+
+    private long shareUntilMillis;
+    private long nextUsageCheckMillis;
+
+    /** The limit refused this container for {@code waitedMillis} before it got (or gave up on) a connection. */
+    void refused(long waitedMillis, boolean gaveUp) {
+        if (gaveUp || waitedMillis >= SHARE_AFTER_WAIT_MS) {
+            shareUntilMillis = System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS;
+        }
+    }
+
+    /** Whether to give {@code connection} up now, at the end of an invocation; may ask the server. */
+    boolean releaseNow(Connection connection) throws SQLException {
+        long now = System.currentTimeMillis();
+        if (now < shareUntilMillis) {
+            return true;
+        }
+        if (now < nextUsageCheckMillis) {
+            return false;
+        }
+        nextUsageCheckMillis = now + USAGE_CHECK_INTERVAL_MS;
+        try (Statement statement = connection.createStatement();
+                ResultSet usage = statement.executeQuery(USAGE)) {
+            usage.next();
+            long used = usage.getLong(1);
+            long userLimit = usage.getLong(2);
+            long serverLimit = usage.getLong(3);
+            return used >= (userLimit > 0 ? userLimit : serverLimit);
+        }
+    }
+}
