@@ -63,6 +63,46 @@ class ServerlessTemplateIT {
     }
 
     @Test
+    void oneStreamFunctionReadsBothTablesWithRoutesForTheStagesTableNames() throws Exception {
+        JsonNode template = packageTemplate("default");
+        JsonNode resources = template.path("Resources");
+
+        List<String> streamSources = new java.util.ArrayList<>();
+        resources.fields().forEachRemaining(entry -> {
+            JsonNode properties = entry.getValue().path("Properties");
+            if (entry.getValue().path("Type").asText().equals("AWS::Lambda::EventSourceMapping")
+                    && properties.path("FunctionName").toString().contains("CustomersLambdaFunction")) {
+                streamSources.add(properties
+                        .path("EventSourceArn")
+                        .path("Fn::GetAtt")
+                        .path(0)
+                        .asText());
+            }
+        });
+        assertThat(streamSources).containsExactlyInAnyOrder("CustomersTable", "CustomerAddressesTable");
+        JsonNode keys =
+                resources.path("CustomerAddressesTable").path("Properties").path("KeySchema");
+        assertThat(keys.path(0).path("AttributeName").asText()).isEqualTo("customerId");
+        assertThat(keys.path(1).path("AttributeName").asText()).isEqualTo("addressId");
+        assertThat(keys.path(1).path("KeyType").asText()).isEqualTo("RANGE");
+        assertThat(resources
+                        .path("CustomersLambdaFunction")
+                        .path("Properties")
+                        .path("Environment")
+                        .path("Variables")
+                        .path("TETHER_STREAM_ROUTES")
+                        .asText())
+                .isEqualTo("Customers-ci=customers,CustomerAddresses-ci=customer_addresses");
+        assertThat(violationsAfter(
+                        template,
+                        t -> ((ObjectNode) t.path("Resources")
+                                        .path("CustomersLambdaFunction")
+                                        .path("Properties"))
+                                .put("ReservedConcurrentExecutions", 8)))
+                .anyMatch(v -> v.contains("below the shards x parallelization of its streams (12)"));
+    }
+
+    @Test
     void theFifoVariantReadsTheFifoQueueAndKeepsEveryRule() throws Exception {
         JsonNode template = packageTemplate("fifo", "--param=fifo=true");
 

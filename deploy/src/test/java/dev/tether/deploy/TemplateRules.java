@@ -27,6 +27,8 @@ final class TemplateRules {
         List<String> violations = new ArrayList<>();
         long sqsConcurrency = 0;
         long streamConcurrency = 0;
+        Map<String, Long> streamFunctions = new java.util.LinkedHashMap<>();
+        Map<String, Long> streamDemand = new java.util.HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             JsonNode resource = entry.getValue();
@@ -64,13 +66,15 @@ final class TemplateRules {
                         violations.add(
                                 name + ": the stream function has no reserved concurrency to cap its connections");
                     } else {
-                        streamConcurrency += reserved.asLong();
-                        long shards = outputs.path("StreamShards").path("Value").asLong();
+                        // One function may read several streams: its reserved concurrency caps them all, once.
+                        String functionName = functionNameOf(properties.path("FunctionName"));
+                        streamFunctions.putIfAbsent(functionName, reserved.asLong());
+                        JsonNode shardsOutput = outputs.path(source + "StreamShards");
+                        long shards = (shardsOutput.isMissingNode() ? outputs.path("StreamShards") : shardsOutput)
+                                .path("Value")
+                                .asLong();
                         long perShard = properties.path("ParallelizationFactor").asLong(1);
-                        if (reserved.asLong() < shards * perShard) {
-                            violations.add(name + ": reserved concurrency " + reserved.asLong() + " is below shards x"
-                                    + " parallelization (" + shards + " x " + perShard + "): shards would stall");
-                        }
+                        streamDemand.merge(functionName, shards * perShard, Long::sum);
                     }
                 }
             }
@@ -81,6 +85,14 @@ final class TemplateRules {
             }
             if (type.equals("AWS::IAM::Policy")) {
                 violations.addAll(iamViolations(entry.getKey(), properties.path("PolicyDocument")));
+            }
+        }
+        for (Map.Entry<String, Long> function : streamFunctions.entrySet()) {
+            long demand = streamDemand.getOrDefault(function.getKey(), 0L);
+            streamConcurrency += function.getValue();
+            if (function.getValue() < demand) {
+                violations.add(function.getKey() + ": reserved concurrency " + function.getValue() + " is below the"
+                        + " shards x parallelization of its streams (" + demand + "): shards would stall");
             }
         }
         long limit = outputs.path("DbConnectionLimit").path("Value").asLong(-1);
@@ -163,14 +175,15 @@ final class TemplateRules {
     }
 
     private JsonNode functionOf(JsonNode functionName) {
+        return resources.path(functionNameOf(functionName));
+    }
+
+    /** The logical id of the function an event source mapping names. */
+    private static String functionNameOf(JsonNode functionName) {
         JsonNode reference = functionName.has("Fn::Join")
                 ? functionName.path("Fn::Join").path(1).path(0)
                 : functionName;
-        String name = reference
-                .path("Fn::GetAtt")
-                .path(0)
-                .asText(reference.path("Ref").asText());
-        return resources.path(name);
+        return reference.path("Fn::GetAtt").path(0).asText(reference.path("Ref").asText());
     }
 
     /** A resource exists unless it names a condition that evaluates to false. */

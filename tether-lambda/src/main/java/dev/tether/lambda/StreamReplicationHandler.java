@@ -142,7 +142,13 @@ public final class StreamReplicationHandler
             Table<?> table = table(builder.schema, tableName, StreamSettings.ROUTES);
             int existing = indexOf(routes, source);
             if (existing >= 0) {
-                routes.set(existing, retarget(routes.get(existing), source, table));
+                routes.set(existing, routes.get(existing).into(table));
+                return;
+            }
+            // A stage's own table name (Users-prod) for a table the code routes: the code route's mappings apply.
+            int sameTable = indexOfTable(routes, tableName);
+            if (sameTable >= 0) {
+                routes.set(sameTable, routes.get(sameTable).source(source));
             } else {
                 routes.add(StreamRoute.of(source, table));
             }
@@ -175,6 +181,19 @@ public final class StreamReplicationHandler
     /** {@code route}'s mappings, for DynamoDB table {@code source}, into {@code table}. */
     private static StreamRoute retarget(StreamRoute route, String source, Table<?> table) {
         return (route.sourceName().equals(source) ? route : StreamRoute.of(source, table)).into(table);
+    }
+
+    private static int indexOfTable(List<StreamRoute> routes, String tableName) {
+        for (int i = 0; i < routes.size(); i++) {
+            Table<?> table = routes.get(i).table();
+            String name = table != null
+                    ? table.getName()
+                    : StreamRoute.snakeCase(routes.get(i).source());
+            if (name.equals(tableName)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int indexOf(List<StreamRoute> routes, String source) {

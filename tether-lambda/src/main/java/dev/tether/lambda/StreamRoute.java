@@ -156,6 +156,14 @@ public final class StreamRoute {
         return ttlDeletes;
     }
 
+    /** This route's table and mappings, for the DynamoDB table named {@code dynamoDbTable}. */
+    public StreamRoute source(String dynamoDbTable) {
+        if (dynamoDbTable == null || dynamoDbTable.isBlank()) {
+            throw new IllegalArgumentException("name the DynamoDB table");
+        }
+        return new StreamRoute(dynamoDbTable, table, attributes, paths, computed, skipped, ttlDeletes);
+    }
+
     /** This route's mappings, into {@code newTable}. */
     public StreamRoute into(Table<?> newTable) {
         return new StreamRoute(

@@ -44,16 +44,31 @@ final class ConnectionSharing {
         }
     }
 
-    /** Whether to give {@code connection} up now, at the end of an invocation; may ask the server. */
-    boolean releaseNow(Connection connection) throws SQLException {
+    /** What to do with the connection at the end of an invocation. */
+    enum Decision {
+        /** Give it up. */
+        RELEASE,
+        /** Keep it. */
+        KEEP,
+        /** Ask the server whether the login is at its limit ({@link #atLimit}). */
+        ASK
+    }
+
+    /** The decision at the end of an invocation, without a round trip. */
+    Decision decide() {
         long now = System.currentTimeMillis();
         if (now < shareUntilMillis) {
-            return true;
+            return Decision.RELEASE;
         }
         if (now < nextUsageCheckMillis) {
-            return false;
+            return Decision.KEEP;
         }
         nextUsageCheckMillis = now + USAGE_CHECK_INTERVAL_MS;
+        return Decision.ASK;
+    }
+
+    /** Whether the login of {@code connection} holds as many connections as it may; one query. */
+    static boolean atLimit(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet usage = statement.executeQuery(USAGE)) {
             usage.next();

@@ -342,15 +342,27 @@ public final class DatabaseLink implements AutoCloseable {
         if (connection == null || !config.shareConnections()) {
             return;
         }
+        switch (sharing.decide()) {
+            case KEEP -> {
+                return;
+            }
+            case RELEASE -> {
+                release();
+                return;
+            }
+            case ASK -> {
+                // Asked below.
+            }
+        }
         try {
             applyDeadline(connection);
-            boolean release;
+            boolean atLimit;
             try {
-                release = sharing.releaseNow(connection);
+                atLimit = ConnectionSharing.atLimit(connection);
             } finally {
                 rollbackQuietly(connection, null);
             }
-            if (release) {
+            if (atLimit) {
                 release();
             }
         } catch (SQLException | RuntimeException e) {

@@ -65,6 +65,97 @@ class ReplicationPropertyIT {
                 .isEqualTo(expected(history));
     }
 
+    /** One record of a CustomerAddresses history: its key, and the image of an INSERT or MODIFY (null: REMOVE). */
+    private record AddressRec(
+            long sequence,
+            String customerId,
+            String addressId,
+            String eventName,
+            String line1,
+            Boolean isDefault,
+            boolean byTtl) {
+
+        String json() {
+            String keys = "{\"customerId\":{\"S\":\"" + customerId + "\"},\"addressId\":{\"S\":\"" + addressId + "\"}}";
+            String image = eventName.equals("REMOVE")
+                    ? null
+                    : keys.substring(0, keys.length() - 1) + ",\"line1\":{\"S\":\"" + line1 + "\"}"
+                            + (isDefault == null ? "" : ",\"isDefault\":{\"BOOL\":" + isDefault + "}") + "}";
+            return StreamEvents.record(eventName, sequence, "CustomerAddresses", keys, image, byTtl);
+        }
+
+        String row() {
+            return eventName.equals("REMOVE")
+                    ? customerId + "|" + addressId + "|null|null|" + sequence + "|1"
+                    : customerId + "|" + addressId + "|" + line1 + "|"
+                            + (isDefault == null ? "null" : isDefault ? "1" : "0") + "|" + sequence + "|0";
+        }
+    }
+
+    @Property(tries = 60)
+    void anyDeliveryOfACompositeKeyHistoryEndsInTheInOrderTable(@ForAll long seed) {
+        Random random = new Random(seed);
+        Sql.execute(database, "DELETE FROM customer_addresses");
+        String[] customers = {"cus-a", "cus-b"};
+        String[] addresses = {"home", "work", "h"};
+        List<AddressRec> history = new ArrayList<>();
+        Map<String, Boolean> exists = new TreeMap<>();
+        long sequence = 9_000_000_000_000_000_000L + random.nextInt(1000);
+        int length = 1 + random.nextInt(24);
+        for (int i = 0; i < length; i++) {
+            String customer = customers[random.nextInt(customers.length)];
+            String address = addresses[random.nextInt(addresses.length)];
+            String key = customer + "|" + address;
+            sequence += 1 + random.nextInt(1_000_000);
+            boolean present = exists.getOrDefault(key, false);
+            String eventName = !present ? "INSERT" : random.nextInt(3) == 0 ? "REMOVE" : "MODIFY";
+            history.add(new AddressRec(
+                    sequence,
+                    customer,
+                    address,
+                    eventName,
+                    NAMES[random.nextInt(NAMES.length)] + " St",
+                    random.nextBoolean() ? null : random.nextBoolean(),
+                    random.nextBoolean()));
+            exists.put(key, !eventName.equals("REMOVE"));
+        }
+        List<AddressRec> stream = new ArrayList<>();
+        for (AddressRec rec : history) {
+            stream.add(rec);
+            if (random.nextInt(4) == 0) {
+                stream.add(rec);
+            }
+        }
+        if (random.nextBoolean()) {
+            int from = random.nextInt(history.size());
+            stream.addAll(history.subList(from, history.size()));
+        }
+        if (random.nextBoolean()) {
+            Collections.shuffle(stream, random);
+        }
+
+        for (int from = 0; from < stream.size(); ) {
+            int size = 1 + random.nextInt(6);
+            List<String> batch = stream.subList(from, Math.min(stream.size(), from + size)).stream()
+                    .map(AddressRec::json)
+                    .toList();
+            StreamsEventResponse response =
+                    handler.handleRequest(StreamEvents.eventOf(batch), new InvocationContext("tether-stream", 60_000));
+            assertThat(response.getBatchItemFailures()).isEmpty();
+            from += size;
+        }
+
+        Map<String, AddressRec> last = new TreeMap<>();
+        history.forEach(rec -> last.put(rec.customerId() + "|" + rec.addressId(), rec));
+        assertThat(Sql.rows(
+                        database,
+                        "SELECT CONCAT_WS('|', customer_id, address_id, IFNULL(line1, 'null'),"
+                                + " IFNULL(is_default, 'null'), stream_sequence, deleted) FROM customer_addresses"
+                                + " ORDER BY customer_id, address_id"))
+                .as("seed %d, history %s", seed, history)
+                .isEqualTo(last.values().stream().map(AddressRec::row).toList());
+    }
+
     /** Inserts, modifies and removes over a few keys, with increasing sequence numbers. */
     private static List<Rec> history(Random random) {
         List<Rec> history = new ArrayList<>();
