@@ -19,6 +19,17 @@ final class Events {
         return bodies;
     }
 
+    /** InventoryAdjusted events over 100 SKUs in one warehouse, each with its own eventId. */
+    static List<String> adjustments(int count) {
+        List<String> bodies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            bodies.add("{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"InventoryAdjusted\",\"occurredAt\":"
+                    + "\"2026-12-01T10:16:02Z\",\"data\":{\"sku\":\"bench-sku-" + (i % 100) + "\",\"warehouse\":"
+                    + "\"ams\",\"delta\":1}}");
+        }
+        return bodies;
+    }
+
     static String sqsJson(List<String> bodies) {
         StringBuilder json = new StringBuilder("{\"Records\":[");
         for (int i = 0; i < bodies.size(); i++) {

@@ -207,6 +207,24 @@ public record TetherConfig(
                 share);
     }
 
+    /** A copy that applies the migrations at init ({@code TETHER_DB_MIGRATE}), or not. */
+    public TetherConfig withMigrate(boolean migrateAtInit) {
+        return new TetherConfig(
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrateAtInit,
+                maxStatementBytes,
+                idempotency,
+                fifoFailure,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections);
+    }
+
     /** A copy that primes the hot path at init, or not. */
     public TetherConfig withPrime(boolean primeAtInit) {
         return new TetherConfig(
