@@ -151,8 +151,9 @@ public final class Benchmarks {
             where = "embedded, over loopback; durable commits: innodb_flush_log_at_trx_commit = 1, the RDS and Aurora"
                     + " default";
         }
-        TetherSchema.migrate(url, user, password);
-        TetherConfig base = TetherConfig.of(url, user, password, dialect);
+        migrateOrders(url, user, password);
+        // Migrated above: this classpath holds two applications, whose V1 files would collide in one Flyway scan.
+        TetherConfig base = TetherConfig.of(url, user, password, dialect).withMigrate(false);
         String serverVersion;
         try (Connection c = DriverManager.getConnection(url, user, password);
                 ResultSet rs = c.createStatement().executeQuery("SELECT VERSION()")) {
@@ -267,6 +268,31 @@ public final class Benchmarks {
         Files.writeString(out, report);
         console.println(report);
         System.exit(0);
+    }
+
+    /**
+     * The orders schema and Tether's own, seeing only their two jars: the inventory example on the bench's classpath
+     * has a {@code V1} of its own in {@code db/migration}.
+     */
+    private static void migrateOrders(String url, String user, String password) throws Exception {
+        java.net.URL[] jars = {
+            TetherSchema.class.getProtectionDomain().getCodeSource().getLocation(),
+            dev.tether.lambda.link.Migrations.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+        };
+        com.mysql.cj.jdbc.MysqlDataSource dataSource = new com.mysql.cj.jdbc.MysqlDataSource();
+        dataSource.setUrl(url);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try (java.net.URLClassLoader only = new java.net.URLClassLoader(jars, ClassLoader.getPlatformClassLoader())) {
+            Thread.currentThread().setContextClassLoader(only);
+            TetherSchema.migrate(dataSource);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
     }
 
     private static int[] allSizes() {
@@ -522,12 +548,7 @@ public final class Benchmarks {
                         .getLocation()
                         .toURI())
                 .toString();
-        String probeClasses = Path.of(ColdStartProbe.class
-                        .getProtectionDomain()
-                        .getCodeSource()
-                        .getLocation()
-                        .toURI())
-                .toString();
+        String probeClasses = probeClasses().toString();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -559,6 +580,36 @@ public final class Benchmarks {
                 .filter(l -> l.startsWith("PROBE "))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("probe failed:\n" + output));
+    }
+
+    /**
+     * A directory holding the probe's classes alone: the bench jar's manifest would bring every library of the bench
+     * onto the probe's classpath (the inventory example's migrations among them), where only processor.jar belongs.
+     */
+    private static Path probeClasses() throws Exception {
+        Path dir = Files.createTempDirectory("tether-probe");
+        // The bench's own classes (the probe uses Events); nothing of its libraries.
+        String prefix = ColdStartProbe.class.getPackageName().replace('.', '/') + "/";
+        Path source = Path.of(ColdStartProbe.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        if (Files.isDirectory(source)) {
+            return source;
+        }
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(source.toFile())) {
+            for (var entry : java.util.Collections.list(jar.entries())) {
+                if (entry.getName().startsWith(prefix) && entry.getName().endsWith(".class")) {
+                    Path target = dir.resolve(entry.getName());
+                    Files.createDirectories(target.getParent());
+                    try (var in = jar.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        return dir;
     }
 
     private static double value(String line, String key) {

@@ -70,7 +70,9 @@ final class Events {
                     .append("\"},\"zip\":{\"N\":\"12345\"}}},\"marketingOptIn\":{\"BOOL\":true},"
                             + "\"updatedAt\":{\"S\":\"2026-11-26T10:15:30Z\"}},\"SequenceNumber\":\"")
                     .append(seq)
-                    .append("\",\"SizeBytes\":300,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}");
+                    .append(
+                            "\",\"SizeBytes\":300,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":"
+                                    + "\"arn:aws:dynamodb:eu-west-1:123456789012:table/Customers/stream/2026-11-01T00:00:00.000\"}");
         }
         return json.append("]}").toString();
     }

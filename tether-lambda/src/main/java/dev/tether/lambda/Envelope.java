@@ -119,6 +119,14 @@ public abstract class Envelope {
                         .quoteAsString(text)) + "\"";
     }
 
+    /**
+     * This envelope for routes that all read their bodies themselves and so check every field: the envelope still
+     * recognises the type and finds the data, without checking the formats the readers check again.
+     */
+    Envelope withOwnReaders() {
+        return this;
+    }
+
     /** This envelope, letting a message omit the key it proposes (the SQS messageId stands in for it). */
     Envelope withOptionalEventId() {
         return this;
@@ -136,11 +144,56 @@ public abstract class Envelope {
         return name;
     }
 
-    /** The top-level members an envelope asked for, as read in one pass over the body. */
+    /**
+     * The top-level members an envelope asked for, as read in one pass over the body: for each name of
+     * {@code texts}, its token kind and string value; for each name of {@code spans}, its token kind and the
+     * characters its value takes. Slots, not maps: a body has a handful of members and a batch thousands of bodies.
+     */
     private static final class Members {
-        final Map<String, String> texts = new HashMap<>();
-        final Map<String, JsonToken> kinds = new HashMap<>();
-        final Map<String, int[]> spans = new HashMap<>();
+        final String[] texts;
+        final String[] spans;
+        final JsonToken[] textKinds;
+        final String[] textValues;
+        final JsonToken[] spanKinds;
+        final int[] starts;
+        final int[] ends;
+
+        Members(String[] texts, String[] spans) {
+            this.texts = texts;
+            this.spans = spans;
+            this.textKinds = new JsonToken[texts.length];
+            this.textValues = new String[texts.length];
+            this.spanKinds = new JsonToken[spans.length];
+            this.starts = new int[spans.length];
+            this.ends = new int[spans.length];
+        }
+
+        JsonToken kind(String name) {
+            int text = indexOf(texts, name);
+            if (text >= 0) {
+                return textKinds[text];
+            }
+            int span = indexOf(spans, name);
+            return span >= 0 ? spanKinds[span] : null;
+        }
+
+        String text(String name) {
+            return textValues[indexOf(texts, name)];
+        }
+
+        String span(String body, String name) {
+            int span = indexOf(spans, name);
+            return body.substring(starts[span], ends[span]);
+        }
+    }
+
+    private static int indexOf(String[] names, String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -151,7 +204,7 @@ public abstract class Envelope {
         if (body == null || body.isBlank()) {
             throw new InvalidMessageException("body", "is empty; expected a JSON object");
         }
-        Members members = new Members();
+        Members members = new Members(textNames, spanNames);
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidMessageException("body", "must be a JSON object");
@@ -159,18 +212,20 @@ public abstract class Envelope {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (contains(spanNames, name)) {
-                    int start = (int) parser.currentTokenLocation().getCharOffset();
+                int span = indexOf(spanNames, name);
+                if (span >= 0) {
+                    members.spanKinds[span] = value;
+                    members.starts[span] = (int) parser.currentTokenLocation().getCharOffset();
                     parser.skipChildren();
-                    int end = (int) parser.currentLocation().getCharOffset();
-                    members.spans.put(name, new int[] {start, end});
-                } else {
-                    if (value == JsonToken.VALUE_STRING && contains(textNames, name)) {
-                        members.texts.put(name, parser.getText());
-                    }
-                    parser.skipChildren();
+                    members.ends[span] = (int) parser.currentLocation().getCharOffset();
+                    continue;
                 }
-                members.kinds.put(name, value);
+                int text = indexOf(textNames, name);
+                if (text >= 0) {
+                    members.textKinds[text] = value;
+                    members.textValues[text] = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
             }
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
@@ -200,39 +255,29 @@ public abstract class Envelope {
         return (settings < 0 ? message : message.substring(0, settings) + ")").replaceAll("\\s+", " ");
     }
 
-    private static boolean contains(String[] names, String name) {
-        for (String candidate : names) {
-            if (candidate.equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A required member holding a string. */
     private static String text(Members members, String name, String path) throws InvalidMessageException {
-        JsonToken kind = members.kinds.get(name);
+        JsonToken kind = members.kind(name);
         if (kind == null || kind == JsonToken.VALUE_NULL) {
             throw new InvalidMessageException(path, "is required");
         }
         if (kind != JsonToken.VALUE_STRING) {
             throw new InvalidMessageException(path, "must be a string");
         }
-        return members.texts.get(name);
+        return members.text(name);
     }
 
     /** A required member holding an object, as its JSON text. */
     private static String object(Members members, String body, String name, String path)
             throws InvalidMessageException {
-        JsonToken kind = members.kinds.get(name);
+        JsonToken kind = members.kind(name);
         if (kind == null || kind == JsonToken.VALUE_NULL) {
             throw new InvalidMessageException(path, "is required");
         }
         if (kind != JsonToken.START_OBJECT) {
             throw new InvalidMessageException(path, "must be a JSON object");
         }
-        int[] span = members.spans.get(name);
-        return body.substring(span[0], span[1]);
+        return members.span(body, name);
     }
 
     private static final class Tether extends Envelope {
@@ -244,6 +289,8 @@ public abstract class Envelope {
         private final String[] spans;
         /** With {@code TETHER_IDEMPOTENCY_KEY_FALLBACK=messageId} a message may omit its eventId. */
         private boolean eventIdOptional;
+        /** False when every route reads bodies itself and checks eventId and occurredAt on its own. */
+        private boolean checkFormats = true;
 
         Tether(String eventId, String type, String occurredAt, String data) {
             this.eventId = eventId;
@@ -262,12 +309,18 @@ public abstract class Envelope {
         Incoming open(SQSMessage message, String body, String prefix) throws InvalidMessageException {
             Members members = read(body, texts, spans);
             // Always in this order, so that the first fault named for a body is stable.
-            JsonToken id = members.kinds.get(eventId);
+            JsonToken id = members.kind(eventId);
             if (id != null && id != JsonToken.VALUE_NULL || !eventIdOptional) {
-                JsonChecks.uuid(text(members, eventId, prefix + eventId), prefix + eventId);
+                String value = text(members, eventId, prefix + eventId);
+                if (checkFormats) {
+                    JsonChecks.uuid(value, prefix + eventId);
+                }
             }
             String typeName = text(members, type, prefix + type);
-            JsonChecks.instant(text(members, occurredAt, prefix + occurredAt), prefix + occurredAt);
+            String at = text(members, occurredAt, prefix + occurredAt);
+            if (checkFormats) {
+                JsonChecks.instant(at, prefix + occurredAt);
+            }
             return new Incoming(message, typeName, object(members, body, data, prefix + data), prefix + data);
         }
 
@@ -275,6 +328,15 @@ public abstract class Envelope {
         Envelope withOptionalEventId() {
             Tether copy = new Tether(eventId, type, occurredAt, data);
             copy.eventIdOptional = true;
+            copy.checkFormats = checkFormats;
+            return copy;
+        }
+
+        @Override
+        Envelope withOwnReaders() {
+            Tether copy = new Tether(eventId, type, occurredAt, data);
+            copy.eventIdOptional = eventIdOptional;
+            copy.checkFormats = false;
             return copy;
         }
 
@@ -442,7 +504,7 @@ public abstract class Envelope {
         /** SNS's {@code {"name": {"Type": "String", "Value": "…"}}}, as SQS string attributes. */
         private static Map<String, MessageAttribute> snsAttributes(Members members, String body)
                 throws InvalidMessageException {
-            JsonToken kind = members.kinds.get("MessageAttributes");
+            JsonToken kind = members.kind("MessageAttributes");
             if (kind == null || kind == JsonToken.VALUE_NULL) {
                 return Map.of();
             }
@@ -502,6 +564,11 @@ public abstract class Envelope {
         @Override
         Envelope withOptionalEventId() {
             return new Sns(inner.withOptionalEventId());
+        }
+
+        @Override
+        Envelope withOwnReaders() {
+            return new Sns(inner.withOwnReaders());
         }
     }
 }

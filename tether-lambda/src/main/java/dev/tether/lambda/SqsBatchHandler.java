@@ -82,6 +82,10 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         Envelope envelope =
                 idempotency.fallbackToMessageId() ? builder.envelope.withOptionalEventId() : builder.envelope;
         List<SqsRoute<?>> declared = checked(builder.routes, envelope);
+        if (declared.stream().noneMatch(SqsRoute::binds)) {
+            // Every route reads (and checks) the whole body itself: the envelope only recognises the type.
+            envelope = envelope.withOwnReaders();
+        }
         boolean keyed = idempotency.mode() != Mode.NONE;
         List<Route> routes = new ArrayList<>(declared.size());
         Map<String, Route> byType = new LinkedHashMap<>();

@@ -58,7 +58,11 @@ public final class SqsRoute<E> {
         return new SqsRoute<>(type, eventClass, null, null, null, null, null);
     }
 
-    /** This route, reading each message with {@code reader} instead of binding its data. */
+    /**
+     * This route, reading each message with {@code reader} instead of binding its data. When every route of a
+     * handler reads its messages itself, the envelope recognises the type and leaves the checks of its fields'
+     * formats (Tether's {@code eventId} UUID, {@code occurredAt} instant) to the readers, which read them anyway.
+     */
     public SqsRoute<E> reader(MessageReader<E> reader) {
         return new SqsRoute<>(
                 type, eventClass, Objects.requireNonNull(reader, "reader"), validator, writer, keyExpression, sample);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import dev.tether.lambda.InvocationContext;
+import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.testing.AppUser;
 import dev.tether.testing.FaultProxy;
@@ -81,6 +82,26 @@ class InventoryHandlerIT {
 
         assertThat(failed(response)).containsExactly(reused.messageId());
         assertThat(stock()).containsExactly("sku-1|ams|6");
+    }
+
+    @Test
+    void powertoolsOwnFlowGivesTheRouteTheSameDuplicateAndReusedKeyRules() {
+        TetherConfig powertools = database.config()
+                .withIdempotency(IdempotencySettings.defaults().withMode(IdempotencySettings.Mode.POWERTOOLS_MYSQL));
+        InventoryHandler handler = new InventoryHandler(powertools);
+        String eventId = UUID.randomUUID().toString();
+        String once = adjusted(eventId, "sku-1", "ams", 5);
+        Message reused = Message.of(adjusted(eventId, "sku-1", "ams", 7));
+
+        assertThat(invoke(handler, List.of(Message.of(once), Message.of(once))).getBatchItemFailures())
+                .isEmpty();
+        assertThat(failed(invoke(handler, List.of(reused)))).containsExactly(reused.messageId());
+        // The transactional mode reads the records Powertools wrote: the same event is still a duplicate.
+        assertThat(invoke(new InventoryHandler(database.config()), List.of(Message.of(once)))
+                        .getBatchItemFailures())
+                .isEmpty();
+
+        assertThat(stock()).containsExactly("sku-1|ams|5");
     }
 
     @Test
