@@ -121,6 +121,25 @@ class CustomerAddressesStreamIT {
     }
 
     @Test
+    void aRecordWithoutAnEventSourceArnGoesToTheFirstRouteAsEveryRecordDidBeforeRouting() {
+        try (CustomerStreamHandler handler = new CustomerStreamHandler(database.config())) {
+            String withArn = record(
+                    "INSERT",
+                    250,
+                    "Customers",
+                    customerKey("cus-n"),
+                    "{\"customerId\":{\"S\":\"cus-n\"},\"name\":{\"S\":\"Nameless\"}}",
+                    false);
+            String withoutArn = withArn.substring(0, withArn.indexOf(",\"eventSourceARN\"")) + "}";
+
+            StreamsEventResponse response = invoke(handler, List.of(withoutArn));
+
+            assertThat(response.getBatchItemFailures()).isEmpty();
+            assertThat(Sql.rows(database, "SELECT name FROM customers")).containsExactly("Nameless");
+        }
+    }
+
+    @Test
     void aTimeToLiveDeleteLeavesATombstoneByDefaultThatAnOlderReplayCannotUndo() {
         try (CustomerStreamHandler handler = new CustomerStreamHandler(database.config())) {
             String image = address("cus-3", "home", "1 Main St", true);

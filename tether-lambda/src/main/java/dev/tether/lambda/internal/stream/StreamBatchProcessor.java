@@ -161,12 +161,9 @@ public final class StreamBatchProcessor {
     private Target target(DynamodbStreamRecord record) throws InvalidRecordException {
         String arn = record.getEventSourceARN();
         if (arn == null || arn.isEmpty()) {
-            if (targets.size() == 1) {
-                // Only hand-built events lack the ARN; with one route there is no doubt where they go.
-                return targets.get(0);
-            }
-            throw new InvalidRecordException(
-                    "the record has no eventSourceARN, so its table (one of " + bySource.keySet() + ") is unknown");
+            // Lambda always sets it; only hand-built events lack it, and they go where every record went before
+            // records were routed: to the handler's first route.
+            return targets.get(0);
         }
         String table = tableOf(arn);
         Target target = table == null ? null : bySource.get(table);
