@@ -307,6 +307,11 @@ public abstract class Envelope {
         }
 
         Incoming open(SQSMessage message, String body, String prefix) throws InvalidMessageException {
+            if (!checkFormats) {
+                // Every route reads the whole body itself, checking every field: only the type is needed here.
+                String typeName = peekType(body, prefix);
+                return new Incoming(message, typeName, () -> dataOrNull(body), prefix + data);
+            }
             Members members = read(body, texts, spans);
             // Always in this order, so that the first fault named for a body is stable.
             JsonToken id = members.kind(eventId);
@@ -330,6 +335,55 @@ public abstract class Envelope {
             copy.eventIdOptional = true;
             copy.checkFormats = checkFormats;
             return copy;
+        }
+
+        /** The top-level type, read up to it and no further. */
+        private String peekType(String body, String prefix) throws InvalidMessageException {
+            if (body == null || body.isBlank()) {
+                throw new InvalidMessageException("body", "is empty; expected a JSON object");
+            }
+            try (JsonParser parser = JSON.createParser(body)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new InvalidMessageException("body", "must be a JSON object");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean isType = type.equals(parser.currentName());
+                    JsonToken value = parser.nextToken();
+                    if (isType) {
+                        if (value == JsonToken.VALUE_NULL) {
+                            throw new InvalidMessageException(prefix + type, "is required");
+                        }
+                        if (value != JsonToken.VALUE_STRING) {
+                            throw new InvalidMessageException(prefix + type, "must be a string");
+                        }
+                        return parser.getText();
+                    }
+                    parser.skipChildren();
+                }
+            } catch (StreamConstraintsException e) {
+                throw new InvalidMessageException("body", "exceeds a limit of the JSON reader: " + limitOf(e));
+            } catch (JsonProcessingException e) {
+                JsonLocation at = e.getLocation();
+                throw new InvalidMessageException(
+                        "body",
+                        "is not valid JSON"
+                                + (at == null
+                                        ? ""
+                                        : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            } catch (IOException e) {
+                throw new InvalidMessageException("body", "could not be read");
+            }
+            throw new InvalidMessageException(prefix + type, "is required");
+        }
+
+        /** The data object's text, found when a reader asks for it; null when the body holds none. */
+        private String dataOrNull(String body) {
+            try {
+                Members members = read(body, texts, spans);
+                return members.kind(data) == JsonToken.START_OBJECT ? members.span(body, data) : null;
+            } catch (InvalidMessageException e) {
+                return null;
+            }
         }
 
         @Override
@@ -498,7 +552,7 @@ public abstract class Envelope {
                 throw e.under("Message");
             }
             String path = opened.dataPath().isEmpty() ? "Message" : "Message." + opened.dataPath();
-            return new Incoming(message, opened.type(), opened.data(), path);
+            return new Incoming(message, opened.type(), opened::data, path);
         }
 
         /** SNS's {@code {"name": {"Type": "String", "Value": "…"}}}, as SQS string attributes. */

@@ -134,6 +134,19 @@ class EnvelopeTest {
     }
 
     @Test
+    void forRoutesThatReadBodiesThemselvesOnlyTheTypeIsReadAndTheDataIsFoundOnDemand() throws Exception {
+        Envelope envelope = Envelope.tether().withOwnReaders();
+
+        Incoming incoming = envelope.open(message(TETHER.replace("6f1c0e1e-3a2b-4c5d-8e9f-001122334455", "x")));
+
+        assertThat(incoming.type()).isEqualTo("Thing");
+        assertThat(incoming.data()).isEqualTo("{\"a\":[1,{\"b\":2}],\"c\":\"}\"}");
+        assertInvalid(envelope, TETHER.replace("\"type\":\"Thing\",", ""), "type", "is required");
+        assertInvalid(envelope, TETHER.replace("\"type\":\"Thing\"", "\"type\":[]"), "type", "must be a string");
+        assertInvalid(envelope, "{\"eventId\":", "body", null);
+    }
+
+    @Test
     void everyEnvelopeCanMakeASampleItReadsBack() throws Exception {
         for (Envelope envelope : new Envelope[] {
             Envelope.tether(),

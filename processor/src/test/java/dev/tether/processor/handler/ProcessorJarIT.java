@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import dev.tether.testing.JarDriver;
+import dev.tether.testing.LambdaJar;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +15,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -89,43 +88,26 @@ class ProcessorJarIT {
     }
 
     private static String runJar(Database database, boolean withDialect, int invocations) throws Exception {
-        Path event = Path.of("src", "test", "resources", "sqs", "mixed-batch.json");
-        ProcessBuilder builder = new ProcessBuilder(
-                        javaExecutable(),
-                        "-cp",
-                        JAR
-                                + File.pathSeparator
-                                + jarOf(PojoSerializer.class)
-                                + File.pathSeparator
-                                + jarOf(JarDriver.class),
-                        JarDriver.class.getName(),
-                        OrderEventsHandler.class.getName(),
-                        SQSEvent.class.getName(),
-                        SQSBatchResponse.class.getName(),
-                        event.toString(),
-                        String.valueOf(invocations))
-                .redirectErrorStream(true);
-        builder.environment().put("TETHER_DB_URL", database.url());
-        builder.environment().put("TETHER_DB_USER", database.user());
-        builder.environment().put("TETHER_DB_PASSWORD", database.password());
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "TETHER_DB_URL", database.url(),
+                "TETHER_DB_USER", database.user(),
+                "TETHER_DB_PASSWORD", database.password()));
         if (withDialect) {
-            builder.environment().put("TETHER_DB_DIALECT", database.dialect().name());
-        } else {
-            builder.environment().remove("TETHER_DB_DIALECT");
+            environment.put("TETHER_DB_DIALECT", database.dialect().name());
         }
-        Path log = Files.createTempFile("processor-jar", ".log");
-        Process process = builder.redirectOutput(log.toFile()).start();
-        process.getOutputStream().close();
-        boolean exited = process.waitFor(90, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited)
-                .as("the JVM running the jar exits by itself\n" + output)
+        LambdaJar.Run run = LambdaJar.run(
+                JAR,
+                OrderEventsHandler.class.getName(),
+                SQSEvent.class,
+                SQSBatchResponse.class,
+                Path.of("src", "test", "resources", "sqs", "mixed-batch.json"),
+                invocations,
+                environment);
+        assertThat(run.exited())
+                .as("the JVM running the jar exits by itself\n" + run.output())
                 .isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        assertThat(run.exitValue()).as(run.output()).isZero();
+        return run.output();
     }
 
     private static long balance(Database database) throws SQLException {
@@ -169,10 +151,5 @@ class ProcessorJarIT {
 
     private static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String jarOf(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
     }
 }

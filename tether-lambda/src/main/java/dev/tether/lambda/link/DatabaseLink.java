@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  *       opens its own at its first batch, so no two containers share one.
  * </ul>
  *
+ * <p>Its one job is the connection's life and the transactions on it; the rest is each a collaborator's:
+ * {@code Connector} opens a connection and reads the server's dialect, {@code Logins} chooses where the login comes
+ * from, {@code Backoff} spaces the attempts, {@code ConnectionSharing} decides when to give the connection up,
+ * {@link Migrations} migrates, {@code SnapStartHook} closes before a snapshot, {@code LinkCounters} counts.
+ *
  * <p>Not for concurrent use beyond one transaction at a time: its methods synchronise on the link.
  */
 public final class DatabaseLink implements AutoCloseable {

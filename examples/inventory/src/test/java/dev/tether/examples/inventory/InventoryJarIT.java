@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import dev.tether.testing.JarDriver;
+import dev.tether.testing.LambdaJar;
 import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
@@ -70,42 +67,21 @@ class InventoryJarIT {
     }
 
     private static String runJar(Database database, Path event, int invocations) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        JAR
-                                + File.pathSeparator
-                                + jarOf(PojoSerializer.class)
-                                + File.pathSeparator
-                                + jarOf(JarDriver.class),
-                        JarDriver.class.getName(),
-                        InventoryHandler.class.getName(),
-                        SQSEvent.class.getName(),
-                        SQSBatchResponse.class.getName(),
-                        event.toString(),
-                        String.valueOf(invocations))
-                .redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("TETHER_"));
-        builder.environment().put("TETHER_DB_URL", database.url());
-        builder.environment().put("TETHER_DB_USER", database.user());
-        builder.environment().put("TETHER_DB_PASSWORD", database.password());
-        Path log = Files.createTempFile("inventory-jar", ".log");
-        Process process = builder.redirectOutput(log.toFile()).start();
-        process.getOutputStream().close();
-        boolean exited = process.waitFor(90, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited)
-                .as("the JVM running the jar exits by itself\n" + output)
+        LambdaJar.Run run = LambdaJar.run(
+                JAR,
+                InventoryHandler.class.getName(),
+                SQSEvent.class,
+                SQSBatchResponse.class,
+                event,
+                invocations,
+                Map.of(
+                        "TETHER_DB_URL", database.url(),
+                        "TETHER_DB_USER", database.user(),
+                        "TETHER_DB_PASSWORD", database.password()));
+        assertThat(run.exited())
+                .as("the JVM running the jar exits by itself\n" + run.output())
                 .isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
-    }
-
-    private static String jarOf(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
+        assertThat(run.exitValue()).as(run.output()).isZero();
+        return run.output();
     }
 }
