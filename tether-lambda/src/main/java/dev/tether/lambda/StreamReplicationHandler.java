@@ -134,9 +134,7 @@ public final class StreamReplicationHandler
                         + " none; use " + StreamSettings.ROUTES + "=DynamoTable=" + settings.table());
             }
             StreamRoute first = routes.get(0);
-            routes.set(
-                    0,
-                    retarget(first, first.sourceName(), table(builder.schema, settings.table(), StreamSettings.TABLE)));
+            routes.set(0, first.into(table(builder.schema, settings.table(), StreamSettings.TABLE)));
         }
         settings.routes().forEach((source, tableName) -> {
             Table<?> table = table(builder.schema, tableName, StreamSettings.ROUTES);
@@ -176,11 +174,6 @@ public final class StreamReplicationHandler
             }
         }
         return List.copyOf(bySource.values());
-    }
-
-    /** {@code route}'s mappings, for DynamoDB table {@code source}, into {@code table}. */
-    private static StreamRoute retarget(StreamRoute route, String source, Table<?> table) {
-        return (route.sourceName().equals(source) ? route : StreamRoute.of(source, table)).into(table);
     }
 
     private static int indexOfTable(List<StreamRoute> routes, String tableName) {

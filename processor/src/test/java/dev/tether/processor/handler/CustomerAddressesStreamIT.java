@@ -140,6 +140,49 @@ class CustomerAddressesStreamIT {
     }
 
     @Test
+    void configuredRoutesServeAStagesTableNamesWithTheCodesMappings() {
+        TetherConfig config = database.config()
+                .withStream(new StreamSettings(
+                        null,
+                        Map.of(),
+                        Map.of("Customers-prod", "customers", "CustomerAddresses-prod", "customer_addresses"),
+                        Map.of()));
+        try (CustomerStreamHandler handler = new CustomerStreamHandler(config)) {
+            StreamsEventResponse response = invoke(
+                    handler,
+                    List.of(
+                            record(
+                                    "INSERT",
+                                    600,
+                                    "Customers-prod",
+                                    customerKey("cus-6"),
+                                    "{\"customerId\":{\"S\":\"cus-6\"},\"name\":{\"S\":\"Staged\"}}",
+                                    false),
+                            record(
+                                    "INSERT",
+                                    601,
+                                    "CustomerAddresses-prod",
+                                    addressKey("cus-6", "home"),
+                                    address("cus-6", "home", "6 Stage St", true),
+                                    false),
+                            record(
+                                    "INSERT",
+                                    602,
+                                    "CustomerAddresses",
+                                    addressKey("cus-6", "work"),
+                                    address("cus-6", "work", "7 Stage St", false),
+                                    false)));
+
+            assertThat(response.getBatchItemFailures())
+                    .extracting(BatchItemFailure::getItemIdentifier)
+                    .as("the bare table name is no longer this deployment's")
+                    .containsExactly("602");
+            assertThat(Sql.rows(database, "SELECT name FROM customers")).containsExactly("Staged");
+            assertThat(addresses()).containsExactly("cus-6|home|6 Stage St|Amsterdam|1011AB|NL|1|601|0");
+        }
+    }
+
+    @Test
     void aTimeToLiveDeleteLeavesATombstoneByDefaultThatAnOlderReplayCannotUndo() {
         try (CustomerStreamHandler handler = new CustomerStreamHandler(database.config())) {
             String image = address("cus-3", "home", "1 Main St", true);

@@ -164,11 +164,6 @@ public record IdempotencySettings(
                 mode, keyExpression, fallbackToMessageId, payloadExpression, expiry, functionName, table, endpoint);
     }
 
-    /** The key expression the flows evaluate: with the fallback, {@code (expression) || messageId}. */
-    public String effectiveKeyExpression() {
-        return fallbackToMessageId ? "(" + keyExpression + ") || messageId" : keyExpression;
-    }
-
     private static Duration expiry(String value) {
         if (value == null) {
             return DEFAULT_EXPIRY;
