@@ -234,18 +234,25 @@ public abstract class Envelope {
                         "is not valid JSON (content after the object at line " + at.getLineNr() + ", column "
                                 + at.getColumnNr() + ")");
             }
-        } catch (StreamConstraintsException e) {
-            throw new InvalidMessageException("body", "exceeds a limit of the JSON reader: " + limitOf(e));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new InvalidMessageException(
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+        return members;
+    }
+
+    /** A body the JSON reader refused: which of its limits it broke, or where it stopped; never the body's text. */
+    private static InvalidMessageException unreadable(IOException e) {
+        if (e instanceof StreamConstraintsException limit) {
+            return new InvalidMessageException("body", "exceeds a limit of the JSON reader: " + limitOf(limit));
+        }
+        if (e instanceof JsonProcessingException json) {
+            JsonLocation at = json.getLocation();
+            return new InvalidMessageException(
                     "body",
                     "is not valid JSON"
                             + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new InvalidMessageException("body", "could not be read");
         }
-        return members;
+        return new InvalidMessageException("body", "could not be read");
     }
 
     /** Which limit a body broke, in Jackson's words up to the reference to its settings; never the body's text. */
@@ -360,18 +367,8 @@ public abstract class Envelope {
                     }
                     parser.skipChildren();
                 }
-            } catch (StreamConstraintsException e) {
-                throw new InvalidMessageException("body", "exceeds a limit of the JSON reader: " + limitOf(e));
-            } catch (JsonProcessingException e) {
-                JsonLocation at = e.getLocation();
-                throw new InvalidMessageException(
-                        "body",
-                        "is not valid JSON"
-                                + (at == null
-                                        ? ""
-                                        : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
             } catch (IOException e) {
-                throw new InvalidMessageException("body", "could not be read");
+                throw unreadable(e);
             }
             throw new InvalidMessageException(prefix + type, "is required");
         }
