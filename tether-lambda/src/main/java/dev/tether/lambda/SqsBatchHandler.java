@@ -12,6 +12,7 @@ import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.IdempotencySettings.Mode;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.lambda.internal.batch.Execution;
+import dev.tether.lambda.internal.batch.MessageReading;
 import dev.tether.lambda.internal.batch.PowertoolsExecution;
 import dev.tether.lambda.internal.batch.Route;
 import dev.tether.lambda.internal.batch.Routes;
@@ -97,8 +98,19 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
             byType.put(route.type(), compiled);
         }
         this.name = builder.name;
-        this.link = new DatabaseLink(config, builder.migrations);
         Routes writers = new Routes(routes);
+        MessageReading reading = new MessageReading(envelope, byType, envelope.singleRoute() ? routes.get(0) : null);
+        if (config.prime()) {
+            // Before any connection: a route that cannot work stops the start here.
+            HotPath.primeSqs(
+                    name,
+                    config.dialect(),
+                    reading,
+                    writers,
+                    keyed ? new TransactionalIdempotency(idempotency.expiry()) : null,
+                    samples(declared, envelope));
+        }
+        this.link = new DatabaseLink(config, builder.migrations);
         TransactionalIdempotency transactional =
                 idempotency.mode() == Mode.TRANSACTIONAL ? new TransactionalIdempotency(idempotency.expiry()) : null;
         Execution execution = switch (idempotency.mode()) {
@@ -114,18 +126,8 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.sweeper = idempotency.mode() == Mode.TRANSACTIONAL || idempotency.mode() == Mode.POWERTOOLS_MYSQL
                 ? new ExpiredRecordSweeper(link)
                 : null;
-        this.processor = new SqsBatchProcessor(
-                envelope, byType, envelope.singleRoute() ? routes.get(0) : null, execution, config.fifoFailure());
+        this.processor = new SqsBatchProcessor(reading, execution, config.fifoFailure());
         this.metrics = new BatchMetrics(config.metricsNamespace(), name, link);
-        if (config.prime()) {
-            HotPath.primeSqs(
-                    name,
-                    config.dialect(),
-                    processor,
-                    writers,
-                    keyed ? new TransactionalIdempotency(idempotency.expiry()) : null,
-                    samples(declared, envelope));
-        }
     }
 
     /** A builder: {@code SqsBatchHandler.builder().route(…).build()}. */
@@ -229,7 +231,13 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     @SuppressWarnings("unchecked")
     private static <E> Route compile(SqsRoute<E> route, IdempotencyKeys keys) {
-        MessageReader<E> reader = route.effectiveReader();
+        MessageReader<E> reader;
+        try {
+            reader = route.effectiveReader();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("route " + route.type() + " cannot bind its data into "
+                    + route.eventClass().getSimpleName() + ": " + e.getMessage());
+        }
         BatchWriter<E> writer = route.writer();
         return new Route(
                 route.type(),
@@ -238,15 +246,17 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 keys);
     }
 
-    private static List<SQSMessage> samples(List<SqsRoute<?>> routes, Envelope envelope) {
-        List<SQSMessage> samples = new ArrayList<>();
+    /** Each route's own sample; else, for a route that binds, one made up for its record. */
+    private static List<HotPath.Sample> samples(List<SqsRoute<?>> routes, Envelope envelope) {
+        List<HotPath.Sample> samples = new ArrayList<>();
         for (SqsRoute<?> route : routes) {
             if (route.sample() != null) {
-                samples.add(envelope.sample(route.type(), route.sample(), true));
+                samples.add(
+                        new HotPath.Sample(route.type(), envelope.sample(route.type(), route.sample(), true), true));
             } else if (route.binds()) {
                 String data = Samples.of(route.eventClass());
                 if (data != null) {
-                    samples.add(envelope.sample(route.type(), data, false));
+                    samples.add(new HotPath.Sample(route.type(), envelope.sample(route.type(), data, false), false));
                 }
             }
         }

@@ -10,7 +10,9 @@ import org.jooq.Converter;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * A multi-row {@code INSERT} (or upsert) declared once from jOOQ table and field objects, then stretched to any
@@ -38,6 +40,9 @@ public final class RowStatement<E> {
     private final Map<Field<?>, Field<?>> updates;
     private final RepeatedRows rows;
     private final int[] nullTypes;
+
+    /** Renders fragments for the checks at declaration; never executes. */
+    private static final DSLContext CHECKER = DSL.using(SQLDialect.MYSQL);
 
     private RowStatement(
             Table<?> table,
@@ -80,9 +85,38 @@ public final class RowStatement<E> {
      * an assignment sees the columns assigned before it.
      */
     public <T> RowStatement<E> onDuplicateKeyUpdate(Field<T> column, Field<T> value) {
+        Objects.requireNonNull(column, "column");
+        Objects.requireNonNull(value, "value");
+        if (!CHECKER.extractBindValues(value).isEmpty()) {
+            throw new IllegalArgumentException("the update of column " + column.getName() + " in " + table.getName()
+                    + " holds a bind value (" + CHECKER.render(value) + "), but a RowStatement repeats its rows"
+                    + " and its update clause must be the same for every batch: write a constant with"
+                    + " DSL.inline(…) (for example .onDuplicateKeyUpdate("
+                    + column.getName().toUpperCase()
+                    + ", DSL.inline(…))), or take the row's own value with DSL.excluded("
+                    + column.getName().toUpperCase()
+                    + ")");
+        }
         Map<Field<?>, Field<?>> next = new LinkedHashMap<>(updates);
-        next.put(Objects.requireNonNull(column, "column"), Objects.requireNonNull(value, "value"));
-        return new RowStatement<>(table, columns, values, next);
+        next.put(column, value);
+        RowStatement<E> statement = new RowStatement<>(table, columns, values, next);
+        statement.checkRepeats();
+        return statement;
+    }
+
+    /** Renders the statement once for each dialect it may run in: one that does not repeat by rows fails here. */
+    private void checkRepeats() {
+        if (rows == null) {
+            return;
+        }
+        for (SQLDialect dialect : List.of(SQLDialect.MYSQL, SQLDialect.MARIADB)) {
+            try {
+                rows.sql(dialect, 2);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("RowStatement into " + table.getName() + " cannot be stretched to"
+                        + " a batch in " + dialect + ": " + e.getMessage());
+            }
+        }
     }
 
     /**

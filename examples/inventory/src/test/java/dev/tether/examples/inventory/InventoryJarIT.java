@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.LambdaJar;
 import dev.tether.testing.Sql;
 import dev.tether.testing.TestDatabase;
@@ -40,6 +42,21 @@ class InventoryJarIT {
                         .contains("b7c1d0e2-0000-4000-8000-000000000003")
                         .doesNotContain("b7c1d0e2-0000-4000-8000-000000000001")
                         .doesNotContain("b7c1d0e2-0000-4000-8000-000000000002"));
+        // The jar logs as Lambda would ship it: Tether's JSON line for the invalid message, with its messageId,
+        // route, field and reason, and never the body.
+        List<JsonNode> invalid = output.lines()
+                .filter(l -> l.startsWith("{"))
+                .map(InventoryJarIT::json)
+                .filter(j -> "invalid message".equals(j.path("message").asText()))
+                .toList();
+        assertThat(invalid).as(output).hasSize(2).allSatisfy(line -> {
+            assertThat(line.path("messageId").asText()).isEqualTo("b7c1d0e2-0000-4000-8000-000000000003");
+            assertThat(line.path("route").asText()).isEqualTo("InventoryAdjusted");
+            assertThat(line.path("field").asText()).isEqualTo("data.delta");
+            assertThat(line.path("reason").asText()).isEqualTo("must not be zero");
+            assertThat(line.path("level").asText()).isEqualTo("WARN");
+        });
+        assertThat(output).doesNotContain("5d1c9f0e-8a3b-4c2d-9e1f-0a1b2c3d4e03");
         // The same batch delivered twice: each eventId applies once.
         assertThat(Sql.rows(database, "SELECT CONCAT(sku, '|', warehouse, '|', quantity) FROM inventory ORDER BY sku"))
                 .containsExactly("sku-1|ams|3", "sku-2|rtm|-1");
@@ -64,6 +81,14 @@ class InventoryJarIT {
                         || e.startsWith("org/junit/")
                         || e.startsWith("ch/vorburger/")
                         || e.startsWith("org/elasticmq/"));
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not a JSON log line: " + line, e);
+        }
     }
 
     private static String runJar(Database database, Path event, int invocations) throws Exception {

@@ -5,9 +5,6 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import dev.tether.lambda.Envelope;
-import dev.tether.lambda.Incoming;
-import dev.tether.lambda.InvalidMessageException;
 import dev.tether.lambda.config.TetherConfig.FifoFailure;
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Failure;
 import dev.tether.lambda.internal.batch.IsolatingCommitter.Outcome;
@@ -39,20 +36,12 @@ public final class SqsBatchProcessor {
     /** Per-route figures under this name for messages whose route could not be known. */
     public static final String UNROUTED = "(unrouted)";
 
-    private final Envelope envelope;
-    private final Map<String, Route> byType;
-    private final Route single;
-    private final String knownTypes;
+    private final MessageReading reading;
     private final Execution execution;
     private final FifoFailure fifoFailure;
 
-    /** {@code single} non-null: every message is that route's (one type per queue). */
-    public SqsBatchProcessor(
-            Envelope envelope, Map<String, Route> byType, Route single, Execution execution, FifoFailure fifoFailure) {
-        this.envelope = envelope;
-        this.byType = Map.copyOf(byType);
-        this.single = single;
-        this.knownTypes = String.join(", ", new TreeMap<>(byType).keySet());
+    public SqsBatchProcessor(MessageReading reading, Execution execution, FifoFailure fifoFailure) {
+        this.reading = reading;
         this.execution = execution;
         this.fifoFailure = fifoFailure;
     }
@@ -66,35 +55,6 @@ public final class SqsBatchProcessor {
             int transactions,
             Map<String, int[]> perRoute) {}
 
-    /**
-     * A message's route, event and key. Whatever its body holds (any bytes, any size, any nesting), a message that
-     * cannot be read is an {@link InvalidMessageException} of its own: a reader's unexpected failure is that
-     * message's, never the batch's, so the valid messages beside it still commit.
-     */
-    public Routed read(SQSMessage message) throws InvalidMessageException {
-        try {
-            Incoming incoming = envelope.open(message);
-            Route route = single != null ? single : byType.get(incoming.type());
-            if (route == null) {
-                throw new InvalidMessageException(
-                        envelope.typePath(), "is not a known message type; expected one of " + knownTypes);
-            }
-            Object event = route.reader().read(incoming);
-            return new Routed(
-                    message,
-                    route,
-                    event,
-                    route.keys() == null ? null : route.keys().of(message));
-        } catch (RuntimeException | StackOverflowError e) {
-            LOG.error(
-                    "message body could not be read",
-                    entry("messageId", message.getMessageId()),
-                    entry("error", e.getClass().getName()));
-            throw new InvalidMessageException(
-                    "body", "could not be read (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
     /** Processes {@code messages} and reports the ones that did not take effect. */
     public BatchResult process(List<SQSMessage> messages) {
         HoldBackPolicy<SQSMessage> messageOrdering = SqsOrdering.forBatch(messages, fifoFailure, SqsOrdering::groupOf);
@@ -105,7 +65,7 @@ public final class SqsBatchProcessor {
         for (SQSMessage message : messages) {
             if (tracker.blocks(message)) {
                 failed.add(message.getMessageId());
-                count(perRoute, UNROUTED, 1);
+                count(perRoute, reading.routeName(message), 1);
                 LOG.warn(
                         "message held back",
                         entry("messageId", message.getMessageId()),
@@ -113,16 +73,19 @@ public final class SqsBatchProcessor {
                 continue;
             }
             try {
-                valid.add(read(message));
-            } catch (InvalidMessageException e) {
+                valid.add(reading.readRouted(message));
+            } catch (MessageReading.Unread unread) {
                 failed.add(message.getMessageId());
                 tracker.failed(message);
-                count(perRoute, UNROUTED, 1);
+                String route =
+                        unread.route() == null ? UNROUTED : unread.route().name();
+                count(perRoute, route, 1);
                 LOG.warn(
                         "invalid message",
                         entry("messageId", message.getMessageId()),
-                        entry("field", e.field()),
-                        entry("reason", e.reason()));
+                        entry("route", route),
+                        entry("field", unread.invalid().field()),
+                        entry("reason", unread.invalid().reason()));
             }
         }
         Outcome<Routed> outcome = execution.run(valid, SqsOrdering.forBatch(messages, fifoFailure, Routed::groupId));

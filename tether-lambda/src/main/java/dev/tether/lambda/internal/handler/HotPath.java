@@ -3,16 +3,22 @@ package dev.tether.lambda.internal.handler;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.tether.lambda.InvalidMessageException;
+import dev.tether.lambda.config.ConfigException;
+import dev.tether.lambda.config.TetherConfig;
+import dev.tether.lambda.internal.batch.MessageReading;
 import dev.tether.lambda.internal.batch.Routed;
 import dev.tether.lambda.internal.batch.Routes;
-import dev.tether.lambda.internal.batch.SqsBatchProcessor;
 import dev.tether.lambda.internal.idempotency.TransactionalIdempotency;
 import dev.tether.lambda.internal.stream.ReplicaTable;
 import dev.tether.lambda.internal.stream.StreamBatchProcessor;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.exception.NoDataFoundException;
+import org.jooq.exception.TooManyRowsException;
 import org.jooq.impl.DSL;
 import org.jooq.tools.jdbc.MockConnection;
 import org.jooq.tools.jdbc.MockResult;
@@ -31,34 +37,62 @@ public final class HotPath {
 
     private HotPath() {}
 
-    /** Reads, keys and writes each sample message, one route at a time; a route that fails to prime is logged. */
+    /** A route's sample message: its own {@code .sample(body)}, or one made up for its record. */
+    public record Sample(String route, SQSMessage message, boolean own) {}
+
+    /**
+     * Reads, validates, keys and writes each route's sample on its own, against a database that executes nothing.
+     * A route whose sample fails stops the start: its messages would fail the same way. Every failing route is
+     * named, with what to change.
+     */
     public static void primeSqs(
             String handler,
             SQLDialect dialect,
-            SqsBatchProcessor processor,
+            MessageReading reading,
             Routes routes,
             TransactionalIdempotency idempotency,
-            List<SQSMessage> samples) {
+            List<Sample> samples) {
         long started = System.nanoTime();
         DSLContext dry = dry(dialect);
+        List<String> failures = new ArrayList<>();
         int primed = 0;
-        for (SQSMessage sample : samples) {
+        for (Sample sample : samples) {
+            Routed routed;
             try {
-                Routed routed = processor.read(sample);
+                routed = reading.read(sample.message());
+            } catch (InvalidMessageException e) {
+                failures.add("route " + sample.route() + ": its " + (sample.own() ? "sample" : "made-up sample")
+                        + " is refused (" + e.getMessage() + "): "
+                        + (sample.own()
+                                ? "fix the body given to .sample(…)"
+                                : "give the route a valid body with .sample(…)")
+                        + ", or turn priming off (" + TetherConfig.PRIME + "=false)");
+                continue;
+            } catch (RuntimeException | StackOverflowError e) {
+                failures.add("route " + sample.route() + ": reading its sample failed (" + e + ")");
+                continue;
+            }
+            try {
                 if (idempotency != null && routed.key() != null) {
                     idempotency.verdicts(dry, List.of(routed.key()), Instant.now());
                     idempotency.record(dry, List.of(routed.key()), Instant.now());
                 }
                 routes.write(dry, List.of(routed));
                 primed++;
-            } catch (Exception | StackOverflowError e) {
-                // Priming is an optimisation: a failure here must never stop the container.
+            } catch (NoDataFoundException | TooManyRowsException e) {
+                // The writer reads rows back, and the dry database has none: it rendered, which is what priming checks.
                 LOG.warn(
-                        "priming a route failed",
+                        "priming a route stopped at a read",
                         entry("handler", handler),
-                        entry("messageId", sample.getMessageId()),
+                        entry("route", sample.route()),
                         entry("reason", String.valueOf(e)));
+            } catch (RuntimeException | StackOverflowError e) {
+                failures.add("route " + sample.route() + ": its writer fails on a valid event (" + e.getMessage()
+                        + "): every batch would fail the same way");
             }
+        }
+        if (!failures.isEmpty()) {
+            throw new ConfigException("handler " + handler + " cannot start: " + String.join("; ", failures));
         }
         LOG.info(
                 "hot path primed",

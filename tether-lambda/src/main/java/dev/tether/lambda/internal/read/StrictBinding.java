@@ -1,5 +1,7 @@
 package dev.tether.lambda.internal.read;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,25 +18,33 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.AnnotatedParameter;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.tether.lambda.Incoming;
 import dev.tether.lambda.InvalidMessageException;
 import dev.tether.lambda.MessageReader;
 import java.io.IOException;
-import java.math.BigDecimal;
+import java.lang.reflect.RecordComponent;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The default reading of a route: the event's JSON bound into a Java type (a record, usually) with Jackson, strictly.
- * Nothing is coerced: a string is never a number or a boolean, a number or a boolean never a string, a fraction or
- * an exponent never an integer, an integer out of its type's range is an error; every record component must be
- * present and not null; a duplicated name or content after the value is an error; unknown fields are ignored, so
- * producers can add fields. Errors name the JSON path and what the type expects, never the value.
+ * The default reading of a route: the event's JSON bound into a record with Jackson, strictly. Nothing is coerced: a
+ * string is never a number or a boolean, a number or a boolean never a string or a time, a fraction or an exponent
+ * never an integer, an integer out of its type's range is an error; times and dates are ISO-8601 text, UUIDs
+ * 8-4-4-4-12 hexadecimal digits, decimals exact. Every record component is required and not null, except an
+ * {@code Optional} or a {@code @Nullable} one; a null in a list or map is an error; a duplicated name or content after
+ * the value is an error; unknown fields are ignored, so producers can add fields. The types it reads:
+ * {@link BindableTypes}. Errors name the JSON path and what the type expects, never the value.
  */
 public final class StrictBinding<E> implements MessageReader<E> {
 
@@ -47,7 +57,12 @@ public final class StrictBinding<E> implements MessageReader<E> {
     private final Class<E> type;
     private final ObjectReader reader;
 
+    /**
+     * The binding of {@code type}, a record of readable components ({@link BindableTypes}); throws
+     * {@link IllegalArgumentException} naming the component that is not.
+     */
     public StrictBinding(Class<E> type) {
+        BindableTypes.check(type);
         this.type = type;
         this.reader = MAPPER.readerFor(type);
     }
@@ -58,12 +73,18 @@ public final class StrictBinding<E> implements MessageReader<E> {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+                // Which components are required is the introspector's decision, per component.
+                .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .annotationIntrospector(new Components())
+                // A null inside a list or a map is never a value.
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
+                .addModule(new Jdk8Module())
+                .addModule(StrictScalars.module())
                 .build();
         for (LogicalType logical : LogicalType.values()) {
             var coercion = mapper.coercionConfigFor(logical);
@@ -82,6 +103,52 @@ public final class StrictBinding<E> implements MessageReader<E> {
             }
         }
         return mapper;
+    }
+
+    /**
+     * Every component of a record is required and not null, but an {@code Optional} (absent or null: empty) or one
+     * annotated {@code @Nullable} (absent or null: null). Decided from the record's own components, so that
+     * type-use annotations count too.
+     */
+    private static final class Components extends JacksonAnnotationIntrospector {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean hasRequiredMarker(AnnotatedMember member) {
+            RecordComponent component = component(member);
+            if (component == null) {
+                return super.hasRequiredMarker(member);
+            }
+            return !BindableTypes.optional(component);
+        }
+
+        @Override
+        public JsonSetter.Value findSetterInfo(Annotated annotated) {
+            RecordComponent component = annotated instanceof AnnotatedMember m ? component(m) : null;
+            if (component == null) {
+                return super.findSetterInfo(annotated);
+            }
+            if (component.getType() == Optional.class) {
+                return JsonSetter.Value.construct(Nulls.AS_EMPTY, Nulls.FAIL);
+            }
+            return JsonSetter.Value.construct(BindableTypes.nullable(component) ? Nulls.SET : Nulls.FAIL, Nulls.FAIL);
+        }
+
+        /** The record component a canonical constructor's parameter stands for, else null. */
+        private static RecordComponent component(AnnotatedMember member) {
+            if (!(member instanceof AnnotatedParameter parameter)) {
+                return null;
+            }
+            Class<?> owner = parameter.getDeclaringClass();
+            if (!owner.isRecord()) {
+                return null;
+            }
+            RecordComponent[] components = owner.getRecordComponents();
+            int index = parameter.getIndex();
+            return parameter.getOwner().getParameterCount() == components.length && index < components.length
+                    ? components[index]
+                    : null;
+        }
     }
 
     @Override
@@ -185,12 +252,9 @@ public final class StrictBinding<E> implements MessageReader<E> {
         if (target == BigInteger.class) {
             return "a whole number";
         }
-        if (target == double.class
-                || target == Double.class
-                || target == float.class
-                || target == Float.class
-                || target == BigDecimal.class) {
-            return "a number";
+        String scalar = StrictScalars.expected(target);
+        if (scalar != null) {
+            return scalar;
         }
         if (target == boolean.class || target == Boolean.class) {
             return "true or false";

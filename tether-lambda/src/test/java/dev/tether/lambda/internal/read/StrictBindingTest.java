@@ -54,7 +54,7 @@ class StrictBindingTest {
                 "null string          | \"id\":\"x\"        | \"id\":null                     | id     | must not be null",
                 "string for boolean   | \"flag\":true       | \"flag\":\"true\"               | flag   | must be true or false",
                 "number for boolean   | \"flag\":true       | \"flag\":1                      | flag   | must be true or false",
-                "string for double    | \"ratio\":1.5       | \"ratio\":\"1.5\"               | ratio  | must be a number",
+                "string for double    | \"ratio\":1.5       | \"ratio\":\"1.5\"               | ratio  | must be a number within the range of a double",
                 "unknown constant     | \"kind\":\"A\"      | \"kind\":\"C\"                  | kind   | must be one of A, B",
                 "number for enum      | \"kind\":\"A\"      | \"kind\":0                      | kind   | must be one of A, B",
                 "object for list      | \"lines\":[         | \"lines\":{\"a\":1},\"x\":[     | lines  | must be a JSON array",
