@@ -50,6 +50,10 @@ public final class Benchmarks {
     private static final int BLOCK_RECORDS = 500;
 
     private static final double BLOCK_MILLIS = 1_000;
+
+    /** Events per row of the pool-size section. */
+    private static final int POOL_EVENTS = 8_000;
+
     private static final String FLOOR = "floor for exactly-once: plain JDBC, records insert + upsert";
     private static final String INVENTORY_LIMIT = "inventory limit: plain JDBC, one multi-row upsert";
     private static final String INVENTORY_OFF = "Tether inventory route (default record binding), idempotency off";
@@ -70,26 +74,43 @@ public final class Benchmarks {
               --db-url URL          a MySQL/MariaDB to measure instead of the embedded one
               --db-user U, --db-password P, --db-dialect MYSQL|MARIADB
               --load                the load section instead: 1 to 32 containers on 8 connections, Tether and the
-                                    naive handler, through the local pipeline; rewrites only that section of --out
-            About 4 minutes on 2 cores with the defaults; --load about 5 more.""";
+                                    naive handler, and Lambda Managed Instances (environments x concurrent
+                                    invocations on pools) on the same 8 connections, through the local pipeline;
+                                    rewrites only that section of --out; exits 1 if a Managed Instances row loses,
+                                    repeats or dead-letters a valid event
+              --quick               with --load: a short run of the same path (a few rows, 1,200 events)
+            About 6 minutes on 2 cores with the defaults; --load about 7 more.""";
 
     private record Options(
-            int rounds, Path out, String dbUrl, String dbUser, String dbPassword, SQLDialect dialect, boolean load) {}
+            int rounds,
+            Path out,
+            String dbUrl,
+            String dbUser,
+            String dbPassword,
+            SQLDialect dialect,
+            boolean load,
+            boolean quick) {}
 
     /** Notes written by people follow this marker in the report and survive a new run. */
     private static final String NOTES_MARKER = "<!-- notes: kept across runs -->";
 
     /** The load section alone, written into {@code out} in place of the last one; the rest of the report stays. */
-    private static void runLoad(Path out, String[] args) throws Exception {
+    private static void runLoad(Path out, String[] args, boolean quick) throws Exception {
         System.setProperty("tether.log.level", "ERROR");
         java.io.PrintStream console = System.out;
         System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        String section = LoadRun.markdown(
-                LoadRun.run(System.err), "java -jar bench/target/tether-bench.jar " + String.join(" ", args));
+        List<LoadRun.Row> rows = LoadRun.run(System.err, quick ? LoadRun.Scale.quick() : LoadRun.Scale.full());
+        String section = LoadRun.markdown(rows, "java -jar bench/target/tether-bench.jar " + String.join(" ", args));
         String document = Files.exists(out) ? Files.readString(out) : "# Performance\n\n";
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, LoadRun.withSection(document, section, NOTES_MARKER));
         console.println(section);
+        List<LoadRun.Row> failures = LoadRun.managedFailures(rows);
+        if (!failures.isEmpty()) {
+            console.println(
+                    "FAILED: Managed Instances rows that lost, repeated or dead-lettered a valid event: " + failures);
+            System.exit(1);
+        }
         System.exit(0);
     }
 
@@ -99,6 +120,9 @@ public final class Benchmarks {
                 line.text("--db-dialect", url == null ? "MARIADB" : "MYSQL").toUpperCase(Locale.ROOT);
         if (!dialect.equals("MYSQL") && !dialect.equals("MARIADB")) {
             throw new CommandLine.UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialect + "'");
+        }
+        if (line.flag("--quick") && !line.flag("--load")) {
+            throw new CommandLine.UsageException("--quick goes with --load");
         }
         if (line.flag("--load") && url != null) {
             throw new CommandLine.UsageException(
@@ -111,7 +135,8 @@ public final class Benchmarks {
                 line.text("--db-user", null),
                 line.text("--db-password", null),
                 SQLDialect.valueOf(dialect),
-                line.flag("--load"));
+                line.flag("--load"),
+                line.flag("--quick"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -119,13 +144,24 @@ public final class Benchmarks {
                 args,
                 USAGE,
                 Set.of("--rounds", "--out", "--db-url", "--db-user", "--db-password", "--db-dialect"),
-                Set.of("--load"),
+                Set.of("--load", "--quick"),
                 0,
                 Benchmarks::options);
-        if (options.load()) {
-            runLoad(options.out(), args);
-            return;
+        try {
+            if (options.load()) {
+                runLoad(options.out(), args, options.quick());
+                return;
+            }
+            measure(options, args);
+        } catch (Throwable failure) {
+            // The embedded servers' threads would keep the JVM alive: a run that fails says so and ends.
+            System.err.println("the benchmark failed: " + failure);
+            failure.printStackTrace();
+            System.exit(1);
         }
+    }
+
+    private static void measure(Options options, String[] args) throws Exception {
         System.setProperty("tether.log.level", "ERROR");
         java.io.PrintStream console = System.out;
         // The handlers' metrics (EMF) go to standard output, as in Lambda: here, away from the report.
@@ -252,6 +288,13 @@ public final class Benchmarks {
         double peakHeap = streamPeakHeap(url, user, password, dialect);
         String report =
                 report(samples, cold, peakHeap, rounds, serverVersion + " (" + where + ")", String.join(" ", args));
+        if (options.dbUrl() == null) {
+            // Lambda Managed Instances: one environment, 8 invocations at once, pools of 1 to 8 (embedded only: the
+            // local pipeline runs on it).
+            report = report + LoadRun.poolMarkdown(LoadRun.poolSizes(System.err, POOL_EVENTS));
+            // It raises the server's max_connections: the embedded server's only.
+            report = report + ConnectionCheckCost.markdown(ConnectionCheckCost.measure(url, user, password));
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         // The load section (written by --load) and the notes written by people survive a new run.
         if (Files.exists(out)) {

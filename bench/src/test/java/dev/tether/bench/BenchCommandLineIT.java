@@ -38,19 +38,48 @@ class BenchCommandLineIT {
         assertThat(report).doesNotExist();
     }
 
+    @Test
+    void aShortLoadRunGoesEndToEndAndEveryManagedInstancesRowIsExact() throws Exception {
+        Path report = Files.createTempDirectory("tether-bench").resolve("PERFORMANCE.md");
+
+        Run load = run(600, "--load", "--quick", "--out", report.toString());
+
+        assertThat(load.exit()).as(load.output()).isZero();
+        String section = Files.readString(report);
+        assertThat(section).contains("## Under load").contains("| Tether | 2 | 1 | 1 |");
+        List<String> managed = section.lines()
+                .filter(l -> l.startsWith("| Tether, Managed Instances |"))
+                .toList();
+        assertThat(managed)
+                .as(section)
+                .hasSize(2)
+                .allSatisfy(row -> assertThat(row).contains("(100.0 %) | 0 |"));
+    }
+
     private record Run(int exit, String output) {}
 
     private static Run run(String... args) throws Exception {
+        return run(60, args);
+    }
+
+    private static Run run(int seconds, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 Path.of("target/tether-bench.jar").toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS))
-                .as("answered without measuring")
-                .isTrue();
-        return new Run(
-                process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        Path log = Files.createTempFile("tether-bench", ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        // The output goes to a file: a pipe nobody reads would fill up and stall a long run.
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the benchmark did not end within " + seconds + " s");
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        return new Run(process.exitValue(), output);
     }
 }

@@ -134,6 +134,88 @@ class ServerlessTemplateIT {
     }
 
     @Test
+    void theManagedInstancesVariantRunsBothFunctionsOnACapacityProviderWithinTheConnectionBudget() throws Exception {
+        JsonNode template = packageTemplate("managed", "--param=managedInstances=true");
+
+        assertThat(new TemplateRules(template).violations()).isEmpty();
+        JsonNode resources = template.path("Resources");
+        assertThat(resources.path("CapacityProvider").path("Type").asText()).isEqualTo("AWS::Lambda::CapacityProvider");
+        assertThat(resources
+                        .path("CapacityProvider")
+                        .path("Properties")
+                        .path("CapacityProviderScalingConfig")
+                        .path("MaxVCpuCount")
+                        .asInt())
+                .isEqualTo(16);
+        for (String function : List.of("OrdersLambdaFunction", "CustomersLambdaFunction")) {
+            JsonNode properties = resources.path(function).path("Properties");
+            assertThat(properties.path("Runtime").asText()).isEqualTo("java21");
+            assertThat(properties.path("MemorySize").asInt()).isEqualTo(2048);
+            assertThat(properties.has("SnapStart"))
+                    .as(function + " has no SnapStart")
+                    .isFalse();
+            assertThat(properties
+                            .path("Environment")
+                            .path("Variables")
+                            .path("TETHER_DB_POOL_SIZE")
+                            .asText())
+                    .isEqualTo("4");
+            assertThat(properties
+                            .path("CapacityProviderConfig")
+                            .path("Fn::If")
+                            .path(1)
+                            .path("LambdaManagedInstancesCapacityProviderConfig")
+                            .path("CapacityProviderArn")
+                            .path("Fn::GetAtt")
+                            .path(0)
+                            .asText())
+                    .isEqualTo("CapacityProvider");
+        }
+        // 40 vCPUs of 1-vCPU environments with pools of 4: 160 + 8 reserved > 100.
+        assertThat(violationsAfter(
+                        template,
+                        t -> ((ObjectNode) t.path("Resources")
+                                        .path("CapacityProvider")
+                                        .path("Properties")
+                                        .path("CapacityProviderScalingConfig"))
+                                .put("MaxVCpuCount", 40)))
+                .anyMatch(v -> v.contains("connection budget exceeded")
+                        && v.contains("Managed Instances environments x pool 160"));
+        assertThat(violationsAfter(template, t -> ((ObjectNode) t.path("Resources")).remove("LogsEndpoint")))
+                .anyMatch(v -> v.contains("no route from the VPC to logs"));
+        assertThat(violationsAfter(
+                        template,
+                        t -> ((ObjectNode) t.path("Resources")
+                                        .path("OrdersLambdaFunction")
+                                        .path("Properties"))
+                                .put("Runtime", "java17")))
+                .anyMatch(v -> v.contains("runtime java17 on a capacity provider"));
+    }
+
+    @Test
+    void everyServiceTheFunctionsCallFromTheVpcHasARoute() throws Exception {
+        String secret = "--param=dbSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:tether-db";
+        JsonNode template = packageTemplate("endpoints", secret, "--param=idempotencyMode=powertools-dynamodb");
+
+        assertThat(new TemplateRules(template).violations()).isEmpty();
+        assertThat(violationsAfter(template, t -> ((ObjectNode) t.path("Resources")).remove("SecretsManagerEndpoint")))
+                .anyMatch(v -> v.contains("no route from the VPC to secretsmanager"));
+        assertThat(violationsAfter(template, t -> ((ObjectNode) t.path("Resources")).remove("DynamoDbEndpoint")))
+                .anyMatch(v -> v.contains("no route from the VPC to dynamodb"));
+
+        JsonNode existing = packageTemplate(
+                "existing-egress",
+                secret,
+                "--param=idempotencyMode=powertools-dynamodb",
+                "--param=vpcEndpoints=existing");
+        assertThat(new TemplateRules(existing).violations()).isEmpty();
+        assertThat(template.path("Conditions").path("CreateEndpoints").toString())
+                .contains("create");
+        assertThat(existing.path("Outputs").path("VpcEndpoints").path("Value").asText())
+                .isEqualTo("existing");
+    }
+
+    @Test
     void theRulesCatchWhatAwsSamplesForget() throws Exception {
         JsonNode template = packageTemplate("default");
 

@@ -56,12 +56,16 @@ final class TemplateRules {
                     if (max.isMissingNode()) {
                         violations.add(name + ": no ScalingConfig.MaximumConcurrency: the queue could open a"
                                 + " connection per concurrent execution of the account");
-                    } else {
+                    } else if (!managed(function)) {
                         sqsConcurrency += max.asLong();
                     }
                 } else if (sourceResource.path("Type").asText().equals("AWS::DynamoDB::Table")) {
                     violations.addAll(streamViolations(name, properties));
-                    JsonNode reserved = function.path("Properties").path("ReservedConcurrentExecutions");
+                    JsonNode reserved = resolve(function.path("Properties").path("ReservedConcurrentExecutions"));
+                    if (managed(function)) {
+                        // Under Managed Instances the capacity provider's vCPU ceiling caps the environments.
+                        continue;
+                    }
                     if (reserved.isMissingNode()) {
                         violations.add(
                                 name + ": the stream function has no reserved concurrency to cap its connections");
@@ -97,13 +101,151 @@ final class TemplateRules {
         }
         long limit = outputs.path("DbConnectionLimit").path("Value").asLong(-1);
         long reserved = outputs.path("DbReservedConnections").path("Value").asLong(0);
+        long managedConnections = managedConnections(violations);
         if (limit < 0) {
             violations.add("Outputs.DbConnectionLimit is missing: the connection budget cannot be checked");
-        } else if (sqsConcurrency + streamConcurrency + reserved > limit) {
+        } else if (sqsConcurrency + streamConcurrency + managedConnections + reserved > limit) {
             violations.add("connection budget exceeded: SQS maximum concurrency " + sqsConcurrency + " + stream "
-                    + streamConcurrency + " + reserved " + reserved + " > database connection limit " + limit);
+                    + streamConcurrency + " + Managed Instances environments x pool " + managedConnections
+                    + " + reserved " + reserved + " > database connection limit " + limit);
+        }
+        violations.addAll(vpcRouteViolations());
+        return violations;
+    }
+
+    /** Whether {@code function} runs on a capacity provider (Lambda Managed Instances) in this template. */
+    private boolean managed(JsonNode function) {
+        return !resolve(function.path("Properties").path("CapacityProviderConfig"))
+                .isMissingNode();
+    }
+
+    /**
+     * The most connections the functions on capacity providers can hold: the environments each provider's vCPU
+     * ceiling allows (its smallest environment counted) times the largest pool of its functions; and the rules of
+     * such functions (a runtime Managed Instances offer, no SnapStart, a pool no larger than the concurrency).
+     */
+    private long managedConnections(List<String> violations) {
+        Map<String, Double> smallestVCpus = new java.util.HashMap<>();
+        Map<String, Long> largestPool = new java.util.HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode function = entry.getValue();
+            if (!exists(function)
+                    || !function.path("Type").asText().equals("AWS::Lambda::Function")
+                    || !managed(function)) {
+                continue;
+            }
+            JsonNode properties = function.path("Properties");
+            JsonNode config = resolve(properties.path("CapacityProviderConfig"))
+                    .path("LambdaManagedInstancesCapacityProviderConfig");
+            String provider = config.path("CapacityProviderArn")
+                    .path("Fn::GetAtt")
+                    .path(0)
+                    .asText();
+            String runtime = properties.path("Runtime").asText();
+            if (!runtime.equals("java21") && !runtime.equals("java25")) {
+                violations.add(entry.getKey() + ": runtime " + runtime + " on a capacity provider (Managed Instances"
+                        + " run java21 and java25)");
+            }
+            if (!resolve(properties.path("SnapStart")).isMissingNode()) {
+                violations.add(entry.getKey() + ": SnapStart on a capacity provider, which does not offer it");
+            }
+            double gibPerVCpu =
+                    config.path("ExecutionEnvironmentMemoryGiBPerVCpu").asDouble(2);
+            double vcpus = properties.path("MemorySize").asDouble(128) / 1024.0 / gibPerVCpu;
+            if (vcpus < 1) {
+                violations.add(
+                        entry.getKey() + ": " + properties.path("MemorySize").asText() + " MB is below the"
+                                + " 2 GB and 1 vCPU a Managed Instances environment needs");
+                vcpus = 1;
+            }
+            smallestVCpus.merge(provider, vcpus, Math::min);
+            long concurrency =
+                    config.path("PerExecutionEnvironmentMaxConcurrency").asLong(1);
+            long pool = Math.min(
+                    concurrency,
+                    properties
+                            .path("Environment")
+                            .path("Variables")
+                            .path("TETHER_DB_POOL_SIZE")
+                            .asLong(4));
+            largestPool.merge(provider, pool, Math::max);
+        }
+        long connections = 0;
+        for (Map.Entry<String, Double> provider : smallestVCpus.entrySet()) {
+            JsonNode ceiling = resources
+                    .path(provider.getKey())
+                    .path("Properties")
+                    .path("CapacityProviderScalingConfig")
+                    .path("MaxVCpuCount");
+            if (ceiling.isMissingNode()) {
+                violations.add(provider.getKey() + ": no MaxVCpuCount: its environments, and so its connections,"
+                        + " are not capped");
+                continue;
+            }
+            long environments = (long) Math.floor(ceiling.asDouble() / provider.getValue());
+            connections += environments * largestPool.get(provider.getKey());
+        }
+        return connections;
+    }
+
+    /**
+     * Every AWS service the functions call from inside the VPC has a route: an endpoint in the template, or a VPC that
+     * already routes to AWS (Outputs.VpcEndpoints = existing).
+     */
+    private List<String> vpcRouteViolations() {
+        List<String> violations = new ArrayList<>();
+        if (outputs.path("VpcEndpoints").path("Value").asText().equals("existing")) {
+            return violations;
+        }
+        Map<String, String> needed = new java.util.LinkedHashMap<>();
+        if (holds("UseSecret")) {
+            needed.put("secretsmanager", "the database secret (dbSecretArn)");
+        }
+        if (holds("UseDynamoDbIdempotency")) {
+            needed.put("dynamodb", "the DynamoDB idempotency table");
+        }
+        if (holds("UseManagedInstances")) {
+            needed.put("logs", "the Managed Instances' logs");
+        }
+        for (Map.Entry<String, String> service : needed.entrySet()) {
+            boolean routed = false;
+            for (JsonNode resource : resources) {
+                if (exists(resource)
+                        && resource.path("Type").asText().equals("AWS::EC2::VPCEndpoint")
+                        && resource.path("Properties")
+                                .path("ServiceName")
+                                .toString()
+                                .contains("." + service.getKey() + "\"")) {
+                    routed = true;
+                }
+            }
+            if (!routed) {
+                violations.add("no route from the VPC to " + service.getKey() + " for " + service.getValue()
+                        + ": add its VPC endpoint, or deploy with vpcEndpoints=existing where a NAT gateway or"
+                        + " endpoints of your own route there");
+            }
         }
         return violations;
+    }
+
+    private boolean holds(String condition) {
+        JsonNode definition = conditions.path(condition);
+        return !definition.isMissingNode() && evaluate(definition);
+    }
+
+    /** {@code value} with its {@code Fn::If} decided; missing where it is {@code AWS::NoValue}. */
+    private JsonNode resolve(JsonNode value) {
+        if (value.has("Fn::If")) {
+            JsonNode chosen = holds(value.path("Fn::If").path(0).asText())
+                    ? value.path("Fn::If").path(1)
+                    : value.path("Fn::If").path(2);
+            return resolve(chosen);
+        }
+        if (value.path("Ref").asText().equals("AWS::NoValue")) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        return value;
     }
 
     private List<String> queueViolations(
@@ -202,6 +344,25 @@ final class TemplateRules {
         }
         if (condition.has("Fn::Not")) {
             return !evaluate(condition.path("Fn::Not").path(0));
+        }
+        if (condition.has("Fn::And")) {
+            for (JsonNode part : condition.path("Fn::And")) {
+                if (!evaluate(part)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (condition.has("Fn::Or")) {
+            for (JsonNode part : condition.path("Fn::Or")) {
+                if (evaluate(part)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (condition.has("Condition")) {
+            return evaluate(conditions.path(condition.path("Condition").asText()));
         }
         throw new IllegalArgumentException("condition not understood: " + condition);
     }

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Does what Lambda's SQS event source mapping does: N pollers (each one handler instance, so one container and one
- * database connection), long-polling {@code ReceiveMessage} up to a batch size within a batching window, an
+ * database connection; under Lambda Managed Instances {@code concurrency} pollers share each instance and its pool), long-polling {@code ReceiveMessage} up to a batch size within a batching window, an
  * {@link SQSEvent} with every attribute Lambda sets, the real handler, then {@code DeleteMessageBatch} for every
  * message not reported in {@code batchItemFailures}. Reported messages are left alone: they become visible again
  * after the visibility timeout and move to the dead-letter queue after {@code maxReceiveCount} receives.
@@ -49,8 +49,16 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
      * @param batchSize messages per invocation, at most
      * @param batchingWindowMillis how long to gather a batch
      * @param functionTimeoutMillis the deadline each invocation gets
+     * @param concurrency invocations each container runs at once (Lambda Managed Instances; 1: classic Lambda)
      */
-    public record Settings(int pollers, int batchSize, long batchingWindowMillis, long functionTimeoutMillis) {}
+    public record Settings(
+            int pollers, int batchSize, long batchingWindowMillis, long functionTimeoutMillis, int concurrency) {
+
+        /** Classic Lambda: each container runs one invocation at a time. */
+        public Settings(int pollers, int batchSize, long batchingWindowMillis, long functionTimeoutMillis) {
+            this(pollers, batchSize, batchingWindowMillis, functionTimeoutMillis, 1);
+        }
+    }
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -86,14 +94,16 @@ public final class EventSourceMappingEmulator implements AutoCloseable {
         }
     }
 
-    /** Starts the pollers. */
+    /** Starts the pollers: {@code concurrency} of them per container, sharing its one handler instance. */
     public EventSourceMappingEmulator start() {
         for (int i = 0; i < handlers.size(); i++) {
             RequestHandler<SQSEvent, SQSBatchResponse> handler = handlers.get(i);
-            Thread thread = new Thread(() -> poll(handler), "poller-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
+            for (int t = 0; t < Math.max(1, settings.concurrency()); t++) {
+                Thread thread = new Thread(() -> poll(handler), "poller-" + i + "-" + t);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
         }
         return this;
     }

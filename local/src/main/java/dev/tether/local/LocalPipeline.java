@@ -60,7 +60,9 @@ public final class LocalPipeline {
             boolean progress,
             int dbMaxConnections,
             long functionTimeoutMillis,
-            boolean prefill) {
+            boolean prefill,
+            int concurrency,
+            int poolSize) {
 
         static Options defaults() {
             return new Options(
@@ -84,7 +86,14 @@ public final class LocalPipeline {
                     true,
                     0,
                     SECONDS.toMillis(60),
-                    false);
+                    false,
+                    1,
+                    0);
+        }
+
+        /** The pool each container's handler gets: {@code --pool-size}, else Tether's default for the concurrency. */
+        int effectivePoolSize() {
+            return poolSize > 0 ? Math.min(poolSize, concurrency) : TetherConfig.defaultPoolSize(concurrency);
         }
     }
 
@@ -115,11 +124,32 @@ public final class LocalPipeline {
     @FunctionalInterface
     public interface Containers {
         Container create(String url, String user, String password, SQLDialect dialect);
+
+        /**
+         * One execution environment that runs {@code concurrency} invocations at once on a pool of {@code poolSize}
+         * connections (Lambda Managed Instances); by default the same as {@link #create(String, String, String,
+         * SQLDialect)}.
+         */
+        default Container create(
+                String url, String user, String password, SQLDialect dialect, int concurrency, int poolSize) {
+            return create(url, user, password, dialect);
+        }
     }
 
     /** Tether's order handler, configured as Lambda would configure it (defaults, this login). */
-    public static final Containers TETHER =
-            (url, user, password, dialect) -> Container.tether(TetherConfig.of(url, user, password, dialect));
+    public static final Containers TETHER = new Containers() {
+        @Override
+        public Container create(String url, String user, String password, SQLDialect dialect) {
+            return Container.tether(TetherConfig.of(url, user, password, dialect));
+        }
+
+        @Override
+        public Container create(
+                String url, String user, String password, SQLDialect dialect, int concurrency, int poolSize) {
+            return Container.tether(
+                    TetherConfig.of(url, user, password, dialect).withPoolSize(poolSize));
+        }
+    };
 
     /** The login the handlers use under {@code --db-max-connections}; the pipeline's own checks keep the admin's. */
     static final String LIMITED_USER = "tether_load";
@@ -230,7 +260,8 @@ public final class LocalPipeline {
                     options.pollers(),
                     options.batchSize(),
                     options.batchingWindowMillis(),
-                    options.functionTimeoutMillis());
+                    options.functionTimeoutMillis(),
+                    options.concurrency());
             console.printf(
                     Locale.ROOT,
                     "Sending %,d events (%,d duplicates, %,d poison) to %s with %d pollers%n",
@@ -252,7 +283,13 @@ public final class LocalPipeline {
                             queues.url(),
                             queues.arn(),
                             settings,
-                            () -> containers.create(appUrl, appUser, appPassword, options.dialect()))
+                            () -> containers.create(
+                                    appUrl,
+                                    appUser,
+                                    appPassword,
+                                    options.dialect(),
+                                    options.concurrency(),
+                                    options.effectivePoolSize()))
                     .start()) {
                 long draining = System.nanoTime();
                 Thread sender = new Thread(
@@ -427,11 +464,16 @@ public final class LocalPipeline {
             mismatches.add("the dead-letter queue holds " + deadLettered + " messages; " + generated.poison()
                     + " poison messages were sent");
         }
-        // Without a connection limit each container keeps the one connection it opened; under a limit they take
-        // turns, and only the data decides.
-        if (options.dbMaxConnections() == 0 && connectionsOpened != options.pollers()) {
-            mismatches.add(
-                    connectionsOpened + " database connections were opened by " + options.pollers() + " pollers");
+        // Without a connection limit each classic container keeps the one connection it opened, and an environment
+        // of concurrent invocations never opens more than its pool; under a limit they take turns, and only the data
+        // decides.
+        if (options.dbMaxConnections() == 0
+                && (options.concurrency() == 1
+                        ? connectionsOpened != options.pollers()
+                        : connectionsOpened < options.pollers()
+                                || connectionsOpened > (long) options.pollers() * options.effectivePoolSize())) {
+            mismatches.add(connectionsOpened + " database connections were opened by " + options.pollers()
+                    + " containers of " + options.effectivePoolSize() + " pooled connections each");
         }
         return new Report(
                 sent,
@@ -516,6 +558,11 @@ public final class LocalPipeline {
               --poison R            share of invalid messages, 0..1 (0.002)
               --fifo-groups N       use a FIFO queue with N message groups (0: standard queue)
               --pollers N           concurrent containers (4)
+              --concurrency N       invocations each container runs at once, as Lambda Managed Instances run
+                                    them (AWS_LAMBDA_MAX_CONCURRENCY): one handler instance per container, invoked
+                                    from N threads (1: classic Lambda)
+              --pool-size P         connections each container's pool holds (TETHER_DB_POOL_SIZE; default: Tether's
+                                    default for the concurrency, never more than it)
               --batch-size N        messages per invocation (100)
               --window-ms N         batching window (200)
               --visibility-s N      visibility timeout of the queue (3)
@@ -553,7 +600,9 @@ public final class LocalPipeline {
             "--seed",
             "--timeout-s",
             "--function-timeout-ms",
-            "--db-max-connections");
+            "--db-max-connections",
+            "--concurrency",
+            "--pool-size");
 
     private static final Set<String> SWITCHES = Set.of("--no-progress", "--prefill");
 
@@ -609,7 +658,9 @@ public final class LocalPipeline {
                 !line.flag("--no-progress"),
                 maxConnections,
                 line.number("--function-timeout-ms", o.functionTimeoutMillis(), 100),
-                line.flag("--prefill"));
+                line.flag("--prefill"),
+                line.integer("--concurrency", o.concurrency(), 1),
+                line.integer("--pool-size", o.poolSize(), 1));
     }
 
     /** A progress bar on a terminal, a line every few seconds elsewhere. */

@@ -20,14 +20,22 @@ public final class TetherSchema {
 
     private TetherSchema() {}
 
+    /**
+     * The application's migrations, read from this jar alone (another application's {@code db/migration} on the
+     * same class path is never mixed in), then Tether's: what the example handlers apply at init.
+     */
+    public static Migrations migrations() {
+        return Migrations.inJarOf(TetherSchema.class, LOCATION);
+    }
+
     /** Applies every pending migration; returns how many were applied. */
     public static int migrate(DataSource dataSource) {
-        return Migrations.of(LOCATION).apply(dataSource);
+        return migrations().apply(dataSource);
     }
 
     /** Applies every pending migration to the database at {@code url}. */
     public static int migrate(String url, String user, String password) {
-        return Migrations.of(LOCATION).apply(url, user, password);
+        return migrations().apply(url, user, password);
     }
 
     static final String USAGE = """

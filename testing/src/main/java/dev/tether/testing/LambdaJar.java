@@ -33,8 +33,23 @@ public final class LambdaJar {
             int invocations,
             Map<String, String> environment)
             throws IOException, InterruptedException {
+        return run(
+                Path.of(System.getProperty("java.home")), jar, handler, input, output, event, invocations, environment);
+    }
+
+    /** Same as {@link #run(Path, String, Class, Class, Path, int, Map)}, on the JDK or JRE at {@code javaHome}. */
+    public static Run run(
+            Path javaHome,
+            Path jar,
+            String handler,
+            Class<?> input,
+            Class<?> output,
+            Path event,
+            int invocations,
+            Map<String, String> environment)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        javaHome.resolve("bin").resolve("java").toString(),
                         "-cp",
                         jar
                                 + File.pathSeparator
@@ -58,6 +73,7 @@ public final class LambdaJar {
             process.destroyForcibly();
         }
         String printed = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
         return new Run(exited, exited ? process.exitValue() : -1, printed);
     }
 

@@ -42,7 +42,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * A Lambda handler for an SQS event source, built once per container from {@link SqsRoute routes}: every batch runs
- * on the container's one database connection ({@link DatabaseLink}), in one transaction (idempotency records in the
+ * on a connection of the execution environment's pool ({@link DatabaseLink}), in one transaction (idempotency records in the
  * same transaction by default), and answers with exactly the messages that did not take effect
  * ({@link SQSBatchResponse}). Configure the event source mapping with
  * {@code FunctionResponseTypes: [ReportBatchItemFailures]}, or Lambda ignores the reported failures.
@@ -63,7 +63,11 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  *   <li>a log line and an EMF metrics line per batch, with per-route counts.
  * </ul>
  *
- * <p>Invocations of one container run one at a time, as Lambda runs them.
+ * <p>Safe for concurrent invocations: in classic Lambda an environment runs one invocation at a time on a pool of one
+ * connection; under Lambda Managed Instances the runtime calls {@link #handleRequest} on this one instance from many
+ * threads at once, and each invocation has its own deadline, its own pooled connection for its transactions, and its
+ * own figures in its log line and metrics. Powertools v1 keeps the Lambda context JVM-wide, so in the
+ * {@code powertools-*} modes an in-progress record may take the remaining time of a concurrent invocation.
  */
 public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
 
@@ -283,6 +287,7 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         }
         BatchResult result = processor.process(records);
         double durationMs = (System.nanoTime() - started) / 1e6;
+        DatabaseLink.InvocationFigures figures = link.invocationFigures();
         LOG.info(
                 "batch processed",
                 entry("handler", name),
@@ -292,13 +297,13 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 entry("failed", result.failed()),
                 entry("routes", routeFigures(result.perRoute())),
                 entry("transactions", result.transactions()),
-                entry("connectionNew", link.lastConnectionWasNew()),
-                entry("connectionAgeMs", link.connectionAgeMillis()),
-                entry("reconnects", link.reconnects()),
-                entry("retries", link.retries()),
+                entry("connectionNew", figures.connectionNew()),
+                entry("connectionAgeMs", figures.connectionAgeMillis()),
+                entry("reconnects", figures.reconnects()),
+                entry("retries", figures.retries()),
                 entry("durationMs", durationMs));
         metrics.record(result.committed(), result.failed(), result.duplicates(), durationMs);
-        result.perRoute().forEach((route, figures) -> metrics.recordRoute(route, figures[0], figures[1]));
+        result.perRoute().forEach((route, counts) -> metrics.recordRoute(route, counts[0], counts[1]));
         if (result.failed() == 0) {
             // Housekeeping only after a clean batch, within the same deadline: never spend a struggling
             // invocation's time on it.

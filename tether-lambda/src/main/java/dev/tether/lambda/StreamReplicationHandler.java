@@ -31,7 +31,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * A Lambda handler for one or more DynamoDB streams, built once per container from {@link StreamRoute routes}:
- * replicates every change into MySQL on the container's one connection, one transaction per batch, each row guarded
+ * replicates every change into MySQL on a connection of the environment's pool, one transaction per batch, each row guarded
  * by its stream sequence number so that duplicates, replays and reordering never move a row backwards, and reports
  * the checkpoint to resume from ({@link StreamsEventResponse}). Configure each event source mapping with
  * {@code FunctionResponseTypes: [ReportBatchItemFailures]}.
@@ -44,7 +44,9 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  *
  * <p>Checkpoint semantics ("Configuring partial batch response with DynamoDB Streams", AWS): at the first record
  * that cannot be applied, every record before it is committed, none after it, and the response names its sequence
- * number. Invocations of one container run one at a time.
+ * number. Safe for concurrent invocations (Lambda Managed Instances): each has its own deadline and connection, and
+ * batches of different shards commit independently; rows of one key are guarded by the sequence number whatever the
+ * order in which concurrent batches commit.
  */
 public final class StreamReplicationHandler
         implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
@@ -229,6 +231,7 @@ public final class StreamReplicationHandler
         long started = System.nanoTime();
         Result result = processor.process(records);
         double durationMs = (System.nanoTime() - started) / 1e6;
+        DatabaseLink.InvocationFigures figures = link.invocationFigures();
         LOG.info(
                 "stream batch processed",
                 entry("handler", name),
@@ -243,10 +246,10 @@ public final class StreamReplicationHandler
                                         .get(0)
                                         .getItemIdentifier()),
                 entry("transactions", result.transactions()),
-                entry("connectionNew", link.lastConnectionWasNew()),
-                entry("connectionAgeMs", link.connectionAgeMillis()),
-                entry("reconnects", link.reconnects()),
-                entry("retries", link.retries()),
+                entry("connectionNew", figures.connectionNew()),
+                entry("connectionAgeMs", figures.connectionAgeMillis()),
+                entry("reconnects", figures.reconnects()),
+                entry("retries", figures.retries()),
                 entry("durationMs", durationMs));
         int failed = result.response().getBatchItemFailures().isEmpty() ? 0 : records.size() - result.applied();
         metrics.record(result.applied(), failed, 0, durationMs);

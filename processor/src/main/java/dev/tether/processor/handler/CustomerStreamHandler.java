@@ -12,6 +12,7 @@ import dev.tether.lambda.StreamReplicationHandler;
 import dev.tether.lambda.StreamRoute;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.lambda.link.DatabaseLink;
+import dev.tether.schema.TetherSchema;
 
 /**
  * Lambda entry point for the DynamoDB streams of the {@code Customers} and {@code CustomerAddresses} tables:
@@ -34,6 +35,7 @@ public final class CustomerStreamHandler implements RequestHandler<DynamodbEvent
         this.handler = StreamReplicationHandler.builder()
                 .config(config)
                 .name("stream")
+                .migrations(TetherSchema.migrations())
                 .schema(DefaultSchema.DEFAULT_SCHEMA)
                 .route(StreamRoute.to(CUSTOMERS))
                 .route(StreamRoute.to(CUSTOMER_ADDRESSES))

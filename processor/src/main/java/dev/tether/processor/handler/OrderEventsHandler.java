@@ -12,6 +12,7 @@ import dev.tether.processor.order.OrderEvent.OrderUpserted;
 import dev.tether.processor.order.OrderEvent.PaymentCaptured;
 import dev.tether.processor.order.OrderEventParser;
 import dev.tether.processor.write.OrderEventWriter;
+import dev.tether.schema.TetherSchema;
 
 /**
  * Lambda entry point for SQS order events: lands {@code OrderUpserted} and {@code PaymentCaptured} events in MySQL,
@@ -46,6 +47,7 @@ public final class OrderEventsHandler implements RequestHandler<SQSEvent, SQSBat
         this.handler = SqsBatchHandler.builder()
                 .config(config)
                 .name("orders")
+                .migrations(TetherSchema.migrations())
                 .route(SqsRoute.of("OrderUpserted", OrderUpserted.class)
                         .reader(message -> (OrderUpserted) parser.parse(message.body()))
                         .writer(writer::writeOrders)

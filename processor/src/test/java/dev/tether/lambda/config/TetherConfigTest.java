@@ -25,6 +25,40 @@ class TetherConfigTest {
     }
 
     @Test
+    void classicLambdaHoldsOneConnectionWhateverThePoolSizeSays() {
+        assertThat(pool(Map.of())).isEqualTo(1);
+        assertThat(pool(Map.of("TETHER_DB_POOL_SIZE", "8"))).isEqualTo(1);
+        assertThat(pool(Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "1", "TETHER_DB_POOL_SIZE", "8")))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void managedInstancesGetTheConfiguredPoolNeverMoreThanTheConcurrency() {
+        assertThat(pool(Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "32"))).isEqualTo(TetherConfig.DEFAULT_MANAGED_POOL_SIZE);
+        assertThat(pool(Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "2"))).isEqualTo(2);
+        assertThat(pool(Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "32", "TETHER_DB_POOL_SIZE", "10")))
+                .isEqualTo(10);
+        assertThat(pool(Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "6", "TETHER_DB_POOL_SIZE", "10")))
+                .isEqualTo(6);
+    }
+
+    @Test
+    void aMalformedPoolSizeFailsNamingTheVariable() {
+        for (String bad : new String[] {"0", "-1", "four", "1601"}) {
+            assertThatThrownBy(() -> pool(Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "8", "TETHER_DB_POOL_SIZE", bad)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("TETHER_DB_POOL_SIZE")
+                    .hasMessageContaining(bad);
+        }
+    }
+
+    private static int pool(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("TETHER_DB_URL", "jdbc:mysql://db:3306/tether");
+        return TetherConfig.fromEnvironment(all).poolSize();
+    }
+
+    @Test
     void aMissingUrlFailsNamingTheVariable() {
         assertThatThrownBy(() -> TetherConfig.fromEnvironment(Map.of("TETHER_DB_USER", "app")))
                 .isInstanceOf(ConfigException.class)

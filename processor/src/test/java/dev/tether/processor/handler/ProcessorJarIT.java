@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,39 @@ class ProcessorJarIT {
                         .doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
         assertThat(output).as("structured JSON logs").contains("{\"level\":\"INFO\",\"message\":\"batch processed\"");
         // Three deliveries of the same batch: the default (transactional) idempotency applies the payment once.
+        assertThat(balance(database)).isEqualTo(2599);
+    }
+
+    /** Where the JDK of the newest runtime Lambda deploys Java to (java25) is on these machines. */
+    private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
+    @Test
+    void theJarRunsOnJava25AsLambdasNewestRuntimeWould() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(JDK_25.resolve("bin").resolve("java")),
+                "no JDK 25 at " + JDK_25 + ": the jar's run on Java 25 is not checked on this machine");
+        Database database = TestDatabase.fresh("tether_it_jar_25");
+
+        LambdaJar.Run run = LambdaJar.run(
+                JDK_25,
+                JAR,
+                OrderEventsHandler.class.getName(),
+                SQSEvent.class,
+                SQSBatchResponse.class,
+                Path.of("src", "test", "resources", "sqs", "mixed-batch.json"),
+                2,
+                Map.of(
+                        "TETHER_DB_URL", database.url(),
+                        "TETHER_DB_USER", database.user(),
+                        "TETHER_DB_PASSWORD", database.password(),
+                        "AWS_LAMBDA_MAX_CONCURRENCY", "4",
+                        "TETHER_DB_POOL_SIZE", "2"));
+
+        assertThat(run.exited()).as(run.output()).isTrue();
+        assertThat(run.exitValue()).as(run.output()).isZero();
+        assertThat(run.output().lines().filter(l -> l.startsWith("RESPONSE ")).toList())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r).doesNotContain("9f0b2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a01"));
         assertThat(balance(database)).isEqualTo(2599);
     }
 
@@ -133,10 +167,10 @@ class ProcessorJarIT {
                         "dev/tether/db/tables/Orders.class",
                         "db/migration/V1__orders_and_balances.sql",
                         "com/mysql/cj/jdbc/Driver.class",
+                        "com/zaxxer/hikari/pool/HikariPool.class",
                         "log4j2.xml");
         assertThat(entries)
                 .noneMatch(e -> e.startsWith("io/netty/"))
-                .noneMatch(e -> e.startsWith("com/zaxxer/"))
                 .noneMatch(e -> e.startsWith("org/apache/http/"))
                 .noneMatch(e -> e.startsWith("org/apache/hc/"))
                 .noneMatch(e -> e.startsWith("ch/vorburger/"))

@@ -28,6 +28,10 @@ import org.jooq.SQLDialect;
  * @param shareConnections whether a container gives its connection up after an invocation when its login is at its
  *     connection limit or it was refused for it, so that more containers than connections take turns
  *     ({@code TETHER_DB_SHARE_CONNECTIONS}, default true; behind RDS Proxy, which multiplexes, set false)
+ * @param poolSize the most connections the execution environment's pool holds: 1 in classic Lambda, which runs one
+ *     invocation at a time per environment ({@code AWS_LAMBDA_MAX_CONCURRENCY} unset or 1); under Lambda Managed
+ *     Instances ({@code AWS_LAMBDA_MAX_CONCURRENCY=N}, N &gt; 1) {@code TETHER_DB_POOL_SIZE}, by default
+ *     {@link #DEFAULT_MANAGED_POOL_SIZE} (never more than N)
  */
 public record TetherConfig(
         String dbUrl,
@@ -42,7 +46,8 @@ public record TetherConfig(
         CredentialSettings credentials,
         boolean prime,
         String metricsNamespace,
-        boolean shareConnections) {
+        boolean shareConnections,
+        int poolSize) {
 
     public static final String DB_URL = "TETHER_DB_URL";
     public static final String DB_USER = "TETHER_DB_USER";
@@ -53,6 +58,20 @@ public record TetherConfig(
     public static final String FIFO_FAILURE = "TETHER_FIFO_FAILURE";
     public static final String PRIME = "TETHER_PRIME";
     public static final String SHARE_CONNECTIONS = "TETHER_DB_SHARE_CONNECTIONS";
+    public static final String DB_POOL_SIZE = "TETHER_DB_POOL_SIZE";
+
+    /** Set by Lambda in an execution environment of Lambda Managed Instances: invocations it runs at once. */
+    public static final String LAMBDA_MAX_CONCURRENCY = "AWS_LAMBDA_MAX_CONCURRENCY";
+
+    /**
+     * The pool size under Lambda Managed Instances when {@code TETHER_DB_POOL_SIZE} is unset: the smallest pool that
+     * reached 90 % of the throughput of a pool as large as the environment's concurrency in the benchmark
+     * (docs/PERFORMANCE.md), capped by that concurrency.
+     */
+    public static final int DEFAULT_MANAGED_POOL_SIZE = 4;
+
+    /** The largest pool an environment may have: the most invocations Lambda runs at once in one environment. */
+    public static final int MAX_POOL_SIZE = 1600;
 
     /** What one failed message holds back when the queue is FIFO. */
     public enum FifoFailure {
@@ -74,6 +93,41 @@ public record TetherConfig(
         Objects.requireNonNull(fifoFailure, "fifoFailure");
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(credentials, "credentials");
+        if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+            throw new ConfigException("the pool size must be between 1 and " + MAX_POOL_SIZE + "; got " + poolSize);
+        }
+    }
+
+    /** The configuration of a classic Lambda environment (a pool of one), as before pools had a size. */
+    public TetherConfig(
+            String dbUrl,
+            String dbUser,
+            String dbPassword,
+            SQLDialect dialect,
+            boolean migrate,
+            int maxStatementBytes,
+            IdempotencySettings idempotency,
+            FifoFailure fifoFailure,
+            StreamSettings stream,
+            CredentialSettings credentials,
+            boolean prime,
+            String metricsNamespace,
+            boolean shareConnections) {
+        this(
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                idempotency,
+                fifoFailure,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections,
+                1);
     }
 
     /** Reads and validates the {@code TETHER_*} variables; throws {@link ConfigException} naming the first bad one. */
@@ -96,7 +150,8 @@ public record TetherConfig(
                 CredentialSettings.fromEnvironment(env),
                 bool(env, PRIME, "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))),
                 Objects.requireNonNullElse(trimmed(env.get("POWERTOOLS_METRICS_NAMESPACE")), "Tether"),
-                bool(env, SHARE_CONNECTIONS, true));
+                bool(env, SHARE_CONNECTIONS, true),
+                poolSize(env.get(LAMBDA_MAX_CONCURRENCY), env.get(DB_POOL_SIZE)));
     }
 
     /** The default configuration for a database URL and dialect; tests and tools start from it. */
@@ -114,7 +169,8 @@ public record TetherConfig(
                 CredentialSettings.fromPassword(),
                 false,
                 "Tether",
-                true);
+                true,
+                1);
     }
 
     /** A copy with other idempotency settings. */
@@ -132,7 +188,8 @@ public record TetherConfig(
                 credentials,
                 prime,
                 metricsNamespace,
-                shareConnections);
+                shareConnections,
+                poolSize);
     }
 
     /** A copy with another FIFO failure rule. */
@@ -150,7 +207,8 @@ public record TetherConfig(
                 credentials,
                 prime,
                 metricsNamespace,
-                shareConnections);
+                shareConnections,
+                poolSize);
     }
 
     /** A copy replicating streams as {@code settings} say. */
@@ -168,7 +226,8 @@ public record TetherConfig(
                 credentials,
                 prime,
                 metricsNamespace,
-                shareConnections);
+                shareConnections,
+                poolSize);
     }
 
     /** A copy that keeps statements under {@code bytes}. */
@@ -186,7 +245,8 @@ public record TetherConfig(
                 credentials,
                 prime,
                 metricsNamespace,
-                shareConnections);
+                shareConnections,
+                poolSize);
     }
 
     /** A copy that shares connections under pressure, or never does. */
@@ -204,7 +264,8 @@ public record TetherConfig(
                 credentials,
                 prime,
                 metricsNamespace,
-                share);
+                share,
+                poolSize);
     }
 
     /** A copy that applies the migrations at init ({@code TETHER_DB_MIGRATE}), or not. */
@@ -222,7 +283,8 @@ public record TetherConfig(
                 credentials,
                 prime,
                 metricsNamespace,
-                shareConnections);
+                shareConnections,
+                poolSize);
     }
 
     /** A copy that primes the hot path at init, or not. */
@@ -240,7 +302,66 @@ public record TetherConfig(
                 credentials,
                 primeAtInit,
                 metricsNamespace,
-                shareConnections);
+                shareConnections,
+                poolSize);
+    }
+
+    /**
+     * A copy whose environment runs up to {@code size} invocations at once on a pool of {@code size} connections, as
+     * Lambda Managed Instances do; for tests and local runners.
+     */
+    public TetherConfig withPoolSize(int size) {
+        return new TetherConfig(
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dialect,
+                migrate,
+                maxStatementBytes,
+                idempotency,
+                fifoFailure,
+                stream,
+                credentials,
+                prime,
+                metricsNamespace,
+                shareConnections,
+                size);
+    }
+
+    /** The default pool of an environment that runs {@code concurrency} invocations at once. */
+    public static int defaultPoolSize(int concurrency) {
+        return Math.max(1, Math.min(concurrency, DEFAULT_MANAGED_POOL_SIZE));
+    }
+
+    /**
+     * The pool of an environment that runs {@code maxConcurrency} invocations at once: one connection in classic
+     * Lambda; under Managed Instances {@code TETHER_DB_POOL_SIZE} (or the default), never more than the concurrency.
+     */
+    static int poolSize(String maxConcurrency, String configured) {
+        int concurrency = 1;
+        String text = trimmed(maxConcurrency);
+        if (text != null) {
+            try {
+                concurrency = Math.max(1, Math.min(MAX_POOL_SIZE, Integer.parseInt(text)));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(LAMBDA_MAX_CONCURRENCY + " must be a whole number; got '" + text + "'");
+            }
+        }
+        String size = trimmed(configured);
+        if (size == null) {
+            return Math.min(concurrency, DEFAULT_MANAGED_POOL_SIZE);
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(size);
+        } catch (NumberFormatException e) {
+            parsed = 0;
+        }
+        if (parsed < 1 || parsed > MAX_POOL_SIZE) {
+            throw new ConfigException(
+                    DB_POOL_SIZE + " must be a whole number between 1 and " + MAX_POOL_SIZE + "; got '" + size + "'");
+        }
+        return Math.min(parsed, concurrency);
     }
 
     private static String jdbcUrl(String url) {
@@ -320,6 +441,6 @@ public record TetherConfig(
         return "TetherConfig[dbUrl=" + dbUrl.replaceFirst("\\?.*", "?…") + ", dbUser=" + dbUser + ", dialect=" + dialect
                 + ", migrate=" + migrate
                 + ", maxStatementBytes=" + maxStatementBytes + ", idempotency=" + idempotency
-                + ", fifoFailure=" + fifoFailure + ", stream=" + stream + "]";
+                + ", fifoFailure=" + fifoFailure + ", stream=" + stream + ", poolSize=" + poolSize + "]";
     }
 }

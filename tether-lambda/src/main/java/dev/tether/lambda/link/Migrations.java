@@ -2,6 +2,10 @@ package dev.tether.lambda.link;
 
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,8 +49,12 @@ public final class Migrations {
 
     private final List<String> locations;
 
-    private Migrations(List<String> locations) {
+    /** The jar (or class folder) the application's locations are read from; null: the whole class path. */
+    private final URL onlyIn;
+
+    private Migrations(List<String> locations, URL onlyIn) {
         this.locations = List.copyOf(locations);
+        this.onlyIn = onlyIn;
     }
 
     /** The application's migrations at {@code locations} (Flyway's syntax), then Tether's. */
@@ -54,7 +62,26 @@ public final class Migrations {
         if (locations.length == 0) {
             throw new IllegalArgumentException("name at least one location, or use Migrations.tetherOnly()");
         }
-        return new Migrations(Arrays.asList(locations));
+        return new Migrations(Arrays.asList(locations), null);
+    }
+
+    /**
+     * The application's SQL migrations at {@code locations}, read only from the jar (or class folder) that holds
+     * {@code anchor}, then Tether's: another application's {@code db/migration} on the same class path (a test or
+     * benchmark class path that holds two applications, a shaded jar of several) is never mixed in.
+     */
+    public static Migrations inJarOf(Class<?> anchor, String... locations) {
+        if (locations.length == 0) {
+            throw new IllegalArgumentException("name at least one location, or use Migrations.tetherOnly()");
+        }
+        URL jar = anchor.getProtectionDomain().getCodeSource() == null
+                ? null
+                : anchor.getProtectionDomain().getCodeSource().getLocation();
+        if (jar == null) {
+            throw new IllegalArgumentException(
+                    anchor.getName() + " has no jar or class folder to read migrations from");
+        }
+        return new Migrations(Arrays.asList(locations), jar);
     }
 
     /** The application's migrations at {@code classpath:db/migration}, then Tether's. */
@@ -64,7 +91,7 @@ public final class Migrations {
 
     /** Tether's own migrations only: the application manages its schema itself. */
     public static Migrations tetherOnly() {
-        return new Migrations(List.of());
+        return new Migrations(List.of(), null);
     }
 
     /** The application's locations. */
@@ -79,7 +106,13 @@ public final class Migrations {
 
     /** Applies every pending migration to the database at {@code url}. */
     public int apply(String url, String user, String password) {
-        return apply(configuration -> configuration.dataSource(url, user, password));
+        // A data source of Connector/J's own: Flyway would look for a driver through the class loader it scans,
+        // which for migrations read from one jar holds no driver.
+        com.mysql.cj.jdbc.MysqlDataSource dataSource = new com.mysql.cj.jdbc.MysqlDataSource();
+        dataSource.setUrl(url);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        return apply(dataSource);
     }
 
     private int apply(UnaryOperator<FluentConfiguration> connect) {
@@ -88,11 +121,15 @@ public final class Migrations {
                 : Migrations.class.getClassLoader();
         int applied = 0;
         if (!locations.isEmpty()) {
-            applied += connect.apply(configure(loader))
-                    .locations(locations.toArray(String[]::new))
-                    .load()
-                    .migrate()
-                    .migrationsExecuted;
+            try (URLClassLoader only = onlyIn == null ? null : new URLClassLoader(new URL[] {onlyIn}, null)) {
+                applied += connect.apply(configure(only != null ? only : loader))
+                        .locations(locations.toArray(String[]::new))
+                        .load()
+                        .migrate()
+                        .migrationsExecuted;
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing the class loader of the migrations failed", e);
+            }
         }
         Flyway tether = connect.apply(configure(loader))
                 .locations(TETHER_LOCATION)

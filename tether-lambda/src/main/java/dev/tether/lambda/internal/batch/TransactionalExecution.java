@@ -53,6 +53,7 @@ public final class TransactionalExecution implements Execution {
                 idempotency.verdicts(tx, group.stream().map(Routed::key).toList(), now);
         HoldBackPolicy.Tracker<Routed> tracker = ordering.track();
         List<Routed> toApply = new ArrayList<>(group.size());
+        List<Verdict> applyVerdicts = new ArrayList<>(group.size());
         List<Failure<Routed>> rejected = new ArrayList<>();
         int duplicates = 0;
         for (int i = 0; i < group.size(); i++) {
@@ -67,9 +68,10 @@ public final class TransactionalExecution implements Execution {
                 duplicates++;
             } else {
                 toApply.add(message);
+                applyVerdicts.add(verdicts.get(i));
             }
         }
-        idempotency.record(tx, toApply.stream().map(Routed::key).toList(), now);
+        idempotency.record(tx, toApply.stream().map(Routed::key).toList(), applyVerdicts, now);
         routes.write(tx, toApply);
         return new GroupResult<>(rejected, duplicates);
     }
@@ -82,7 +84,7 @@ public final class TransactionalExecution implements Execution {
             case IN_PROGRESS ->
                 new RecordRejectedException(
                         "idempotency key '" + key.value() + "' is being processed elsewhere; retry later");
-            case NEW, DUPLICATE -> null;
+            case NEW, REPLACE, DUPLICATE -> null;
         };
     }
 }

@@ -75,7 +75,11 @@ public final class HotPath {
             try {
                 if (idempotency != null && routed.key() != null) {
                     idempotency.verdicts(dry, List.of(routed.key()), Instant.now());
-                    idempotency.record(dry, List.of(routed.key()), Instant.now());
+                    idempotency.record(
+                            dry,
+                            List.of(routed.key(), routed.key()),
+                            List.of(TransactionalIdempotency.Verdict.NEW, TransactionalIdempotency.Verdict.REPLACE),
+                            Instant.now());
                 }
                 routes.write(dry, List.of(routed));
                 primed++;

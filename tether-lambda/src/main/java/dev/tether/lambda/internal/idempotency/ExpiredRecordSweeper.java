@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 import dev.tether.lambda.link.DatabaseLink;
 import dev.tether.lambda.link.OnLostCommit;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Deletes expired idempotency records a slice at a time, at most once per interval per container, after a batch
@@ -19,7 +20,7 @@ public final class ExpiredRecordSweeper {
     static final int ROWS_PER_SWEEP = 1_000;
 
     private final DatabaseLink link;
-    private long nextSweepMillis;
+    private final AtomicLong nextSweepMillis = new AtomicLong();
 
     public ExpiredRecordSweeper(DatabaseLink link) {
         this.link = link;
@@ -27,10 +28,12 @@ public final class ExpiredRecordSweeper {
 
     /** Deletes up to {@link #ROWS_PER_SWEEP} expired records if a sweep is due; returns how many. */
     public int sweepIfDue(Instant now) {
-        if (now.toEpochMilli() < nextSweepMillis) {
+        long due = nextSweepMillis.get();
+        // One sweep per interval per environment, however many invocations end at once: the one that moves the
+        // next due time sweeps.
+        if (now.toEpochMilli() < due || !nextSweepMillis.compareAndSet(due, now.toEpochMilli() + INTERVAL_MS)) {
             return 0;
         }
-        nextSweepMillis = now.toEpochMilli() + INTERVAL_MS;
         return link.inTransaction(
                 OnLostCommit.RETRY,
                 tx -> tx.dsl()

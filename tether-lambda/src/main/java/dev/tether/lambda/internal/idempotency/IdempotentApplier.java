@@ -25,7 +25,8 @@ public class IdempotentApplier {
 
     private final DatabaseLink link;
     private final Routes routes;
-    private boolean ran;
+    /** Per invocation thread: concurrent invocations of one environment each ask about their own message. */
+    private final ThreadLocal<Boolean> ran = ThreadLocal.withInitial(() -> false);
 
     public IdempotentApplier(DatabaseLink link, Routes routes) {
         this.link = link;
@@ -39,7 +40,7 @@ public class IdempotentApplier {
 
     @Idempotent
     public String apply(@IdempotencyKey Input input, Routed routed) {
-        ran = true;
+        ran.set(true);
         // The effect alone, without a record beside it: a lost COMMIT is reported (Powertools then releases the key
         // and the message is redelivered), never repeated on the spot.
         link.inTransaction(OnLostCommit.REPORT, tx -> {
@@ -49,10 +50,13 @@ public class IdempotentApplier {
         return "applied";
     }
 
-    /** Whether {@link #apply} ran since the last call (false: Powertools answered a duplicate from its record). */
+    /**
+     * Whether {@link #apply} ran on the calling thread since its last call (false: Powertools answered a duplicate
+     * from its record).
+     */
     public boolean ranSinceLastAsked() {
-        boolean result = ran;
-        ran = false;
+        boolean result = ran.get();
+        ran.set(false);
         return result;
     }
 }

@@ -36,8 +36,8 @@ public final class BatchMetrics {
     private final DatabaseLink link;
     private final String middle;
     private final String routeMiddle;
-    private long reportedReconnects;
-    private long reportedRetries;
+    /** Per invocation thread: what its last line reported, so that each line counts its own invocation's. */
+    private final ThreadLocal<long[]> reported = ThreadLocal.withInitial(() -> new long[2]);
 
     /**
      * Metrics of the handler named {@code handlerName} (the one dimension), on standard output: whatever
@@ -81,8 +81,9 @@ public final class BatchMetrics {
 
     /** Emits one batch's figures. */
     public void record(int committed, int failed, int duplicates, double latencyMs) {
-        long reconnects = link.reconnects();
-        long retries = link.retries();
+        long reconnects = link.threadReconnects();
+        long retries = link.threadRetries();
+        long[] before = reported.get();
         Object[] values = {
             committed,
             failed,
@@ -90,11 +91,11 @@ public final class BatchMetrics {
             latencyMs,
             link.lastConnectionWasNew() ? 1 : 0,
             link.connectionAgeMillis() / 1000.0,
-            reconnects - reportedReconnects,
-            retries - reportedRetries,
+            reconnects - before[0],
+            retries - before[1],
         };
-        reportedReconnects = reconnects;
-        reportedRetries = retries;
+        before[0] = reconnects;
+        before[1] = retries;
         StringBuilder line = new StringBuilder(HEAD.length() + middle.length() + 256)
                 .append(HEAD)
                 .append(clock.millis())

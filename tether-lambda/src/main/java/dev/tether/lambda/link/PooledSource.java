@@ -1,0 +1,110 @@
+package dev.tether.lambda.link;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Where HikariCP gets its connections: Tether's {@link Connector}, each attempt bounded by
+ * {@link DatabaseLink#CONNECT_TIMEOUT_MS}. The pool calls it from its own thread when an invocation waits for a
+ * connection. While one still waits, a refused or failed attempt (the connection limit, a server restarting) is tried
+ * again after a full-jitter backoff ({@link Backoff#BASE_MS} doubling to {@link Backoff#CAP_MS}), so that environments
+ * refused at once spread their retries and one gets in as soon as a connection frees up; each waiting invocation
+ * gives up at its own deadline. Every attempt, good or bad, is reported to the link.
+ */
+final class PooledSource implements DataSource {
+
+    /** What the link learns of each attempt, and whether anybody still waits for a connection. */
+    interface Attempts {
+        void opened(Connection connection) throws SQLException;
+
+        /** Returns true when the failure was a refusal for the connection limit. */
+        boolean failed(Exception failure);
+
+        /** Whether an invocation still waits for a connection (else a failed attempt is not tried again here). */
+        boolean wanted();
+    }
+
+    private final Connector connector;
+    private final Attempts attempts;
+
+    PooledSource(Connector connector, Attempts attempts) {
+        this.connector = connector;
+        this.attempts = attempts;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            Connection connection;
+            try {
+                connection = connector.open(DatabaseLink.CONNECT_TIMEOUT_MS);
+            } catch (SQLException | RuntimeException e) {
+                attempts.failed(e);
+                if (!SqlFailures.isConnectionFailure(e) || !attempts.wanted()) {
+                    throw e;
+                }
+                pause(attempt);
+                continue;
+            }
+            try {
+                attempts.opened(connection);
+            } catch (SQLException | RuntimeException e) {
+                Connector.closeQuietly(connection, e);
+                throw e;
+            }
+            return connection;
+        }
+    }
+
+    private static void pause(int attempt) throws SQLException {
+        long ceiling = Math.min(Backoff.CAP_MS, Backoff.BASE_MS << Math.min(attempt, 20));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting to connect again", "08001", e);
+        }
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("the login comes from Tether's configuration");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    /** What one attempt takes at most, in seconds (the pool waits that long for an attempt when it shuts down). */
+    @Override
+    public int getLoginTimeout() {
+        return (int) Math.max(1, DatabaseLink.CONNECT_TIMEOUT_MS / 1000);
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return false;
+    }
+}
