@@ -680,7 +680,7 @@ public final class DatabaseLink implements AutoCloseable {
             applyDeadline(idle, own);
             boolean atLimit;
             try {
-                atLimit = ConnectionSharing.atLimit(idle);
+                atLimit = sharing.atLimit(idle);
             } finally {
                 rollbackQuietly(idle, null);
             }
