@@ -169,13 +169,39 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         startAgain();
     }
 
-    /** Stops the server. */
+    /**
+     * Stops the server and deletes its data and temporary directories, so that nothing is left behind in the temp
+     * folder; with the system property {@code tether.embedded.keepData=true} (the local pipeline sets it, and prints
+     * where the data is) the data directory stays.
+     */
     @Override
     public synchronized void close() {
         try {
             db.stop();
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("the embedded MariaDB did not stop cleanly", e);
+        } finally {
+            if (!Boolean.getBoolean("tether.embedded.keepData")) {
+                deleteQuietly(dataDir);
+            }
+            deleteQuietly(dataDir.resolveSibling(dataDir.getFileName() + "-tmp"));
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // Best effort: the temp folder is the system's to clean otherwise.
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort, as above.
         }
     }
 

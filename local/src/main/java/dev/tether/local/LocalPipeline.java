@@ -188,6 +188,8 @@ public final class LocalPipeline {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
+        // The summary says where the data is: keep it after the run.
+        System.setProperty("tether.embedded.keepData", "true");
         Path log = Path.of(System.getProperty("tether.local.log", "tether-local.log"))
                 .toAbsolutePath();
         System.setProperty("tether.local.log", log.toString());

@@ -55,4 +55,43 @@ class LinkInitIT {
             }
         }
     }
+
+    @Test
+    void aConnectionThatMigratedAtTheFirstBatchStillRunsThatBatchAsOneTransaction() throws Exception {
+        Database empty = TestDatabase.empty("tether_it_first_batch_migrates");
+        try (FaultProxy proxy = FaultProxy.inFrontOf(empty.url())) {
+            TetherConfig config =
+                    TetherConfig.of(proxy.route(empty.url()), empty.user(), empty.password(), empty.dialect());
+            proxy.stall(true);
+            try (DatabaseLink link = new DatabaseLink(config)) {
+                proxy.stall(false);
+                // Flyway took the connection twice over during the first batch's migration; the batch itself must
+                // still be all or nothing.
+                Throwable failed = null;
+                try {
+                    link.invocation(
+                            System.currentTimeMillis() + 20_000,
+                            () -> link.inTransaction(tx -> {
+                                assertThat(tx.dsl().connectionResult(java.sql.Connection::getAutoCommit))
+                                        .as("auto-commit")
+                                        .isFalse();
+                                tx.dsl()
+                                        .execute("INSERT INTO customer_balances (customer_id, currency, balance_cents)"
+                                                + " VALUES ('cus-half', 'EUR', 1)");
+                                throw new IllegalStateException("the batch fails after its first statement");
+                            }));
+                } catch (IllegalStateException e) {
+                    failed = e;
+                }
+
+                assertThat(failed).hasMessage("the batch fails after its first statement");
+                assertThat(Sql.rows(empty, "SELECT version FROM flyway_schema_history WHERE success = 1"))
+                        .as("migrated at the first batch")
+                        .contains("1", "4");
+                assertThat(Sql.rows(empty, "SELECT customer_id FROM customer_balances"))
+                        .as("nothing of the failed transaction")
+                        .isEmpty();
+            }
+        }
+    }
 }

@@ -64,9 +64,10 @@ public record TetherConfig(
     public static final String LAMBDA_MAX_CONCURRENCY = "AWS_LAMBDA_MAX_CONCURRENCY";
 
     /**
-     * The pool size under Lambda Managed Instances when {@code TETHER_DB_POOL_SIZE} is unset: the smallest pool that
-     * reached 90 % of the throughput of a pool as large as the environment's concurrency in the benchmark
-     * (docs/PERFORMANCE.md), capped by that concurrency.
+     * The pool size under Lambda Managed Instances when {@code TETHER_DB_POOL_SIZE} is unset, capped by the
+     * environment's concurrency: with 8 concurrent invocations, a pool of 4 halved an invocation's median time against
+     * a pool of 1 and a pool of 8 gained nothing more, in two benchmark runs (docs/PERFORMANCE.md; README, "Lambda
+     * Managed Instances").
      */
     public static final int DEFAULT_MANAGED_POOL_SIZE = 4;
 

@@ -78,6 +78,20 @@ final class ConnectionSharing {
         return Decision.ASK;
     }
 
+    /**
+     * Whether this environment should hold no more than one connection now: it was refused for the limit lately, or
+     * its login was found at its limit. An environment of many invocations at once (Lambda Managed Instances) then
+     * gives up every connection but one as its transactions end, so that environments left without any get in.
+     */
+    synchronized boolean shedding() {
+        return System.currentTimeMillis() < shareUntilMillis;
+    }
+
+    /** The login was found at its limit: share for a while, as after a refusal. */
+    synchronized void atLimitFound() {
+        shareUntilMillis = Math.max(shareUntilMillis, System.currentTimeMillis() + SHARE_AFTER_REFUSAL_MS);
+    }
+
     /** A check counted {@code sessions} of the login: the next one waits in proportion. */
     synchronized void counted(long sessions) {
         checkIntervalMillis = Math.max(USAGE_CHECK_INTERVAL_MS, sessions * CHECK_MS_PER_SESSION);

@@ -151,6 +151,11 @@ public final class DatabaseLink implements AutoCloseable {
     private final ReentrantLock migrationLock = new ReentrantLock();
     private final Object poolLock = new Object();
     private final AtomicLong lastConnectionId = new AtomicLong(-1);
+    /** Invocations waiting in {@link #borrow} right now: the pool's thread keeps trying to connect while any does. */
+    private final java.util.concurrent.atomic.AtomicInteger borrowing = new java.util.concurrent.atomic.AtomicInteger();
+    /** The latest deadline of the invocations waiting in {@link #borrow}: the pool's retries are paced by it. */
+    private final AtomicLong latestBorrowDeadline = new AtomicLong();
+
     private final AtomicReference<Exception> lastConnectFailure = new AtomicReference<>();
     private volatile SQLDialect dialect;
     private volatile HikariPool pool;
@@ -259,8 +264,8 @@ public final class DatabaseLink implements AutoCloseable {
         boolean retried = false;
         while (true) {
             Connection c = borrow(own, Long.MAX_VALUE);
-            Physical physical = physicalOf(c);
             try {
+                Physical physical = physicalOf(c);
                 own.lastNew = !physical.used;
                 if (own.lastNew && own.lastConnectionId != -1) {
                     own.reconnects++;
@@ -295,9 +300,27 @@ public final class DatabaseLink implements AutoCloseable {
                         entry("reason", SqlFailures.describe(lost.failure)));
             } finally {
                 if (c != null) {
-                    giveBack(c);
+                    if (config.shareConnections() && config.poolSize() > 1 && sharing.shedding()) {
+                        shedOrGiveBack(c);
+                    } else {
+                        giveBack(c);
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * While the login is at its limit, an environment of many invocations keeps one connection and gives the others
+     * up as their transactions end, so that environments without any get their turn.
+     */
+    private void shedOrGiveBack(Connection c) {
+        HikariPool p = pool;
+        if (p != null && p.getTotalConnections() > 1) {
+            counters.released();
+            evict(c);
+        } else {
+            giveBack(c);
         }
     }
 
@@ -392,6 +415,17 @@ public final class DatabaseLink implements AutoCloseable {
      * in time.
      */
     private Connection borrow(Figures own, long waitUntilMillis) {
+        long until = Math.min(waitUntilMillis, System.currentTimeMillis() + timeLeft(own));
+        latestBorrowDeadline.accumulateAndGet(until, Math::max);
+        borrowing.incrementAndGet();
+        try {
+            return borrowWhileCounted(own, waitUntilMillis);
+        } finally {
+            borrowing.decrementAndGet();
+        }
+    }
+
+    private Connection borrowWhileCounted(Figures own, long waitUntilMillis) {
         boolean refreshedLogin = false;
         long started = System.currentTimeMillis();
         long refusalsBefore = counters.limitRefusals();
@@ -509,8 +543,12 @@ public final class DatabaseLink implements AutoCloseable {
 
             @Override
             public boolean wanted() {
-                HikariPool p = pool;
-                return p != null && !closed && p.getThreadsAwaitingConnection() > 0;
+                return !closed && borrowing.get() > 0;
+            }
+
+            @Override
+            public long timeLeftMillis() {
+                return Math.max(0, latestBorrowDeadline.get() - System.currentTimeMillis());
             }
         }));
         // The JDBC URL only tells HikariCP it talks to MySQL (network timeouts set on the caller's thread).
@@ -601,8 +639,19 @@ public final class DatabaseLink implements AutoCloseable {
         }
     }
 
-    /** Closes a borrowed connection for good; the pool makes a new one when one is needed. */
+    /**
+     * Closes a borrowed connection for good, at once (the server frees its slot before the invocation returns, not
+     * when the pool's closing thread gets to it); the pool makes a new one when one is needed.
+     */
     private void evict(Connection c) {
+        try {
+            Physical physical = physicals.remove(Connector.serverId(c));
+            if (physical != null) {
+                Connector.closeQuietly(physical.raw, null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // The pool closes it below in any case.
+        }
         HikariPool p = pool;
         if (p != null) {
             p.evictConnection(c);
@@ -639,8 +688,17 @@ public final class DatabaseLink implements AutoCloseable {
                 try {
                     migrations.apply(new OneConnectionDataSource(c, connection -> applyDeadline(connection, own)));
                 } finally {
-                    // Flyway may leave a transaction (and its read view) open: the first batch must start afresh.
-                    rollbackQuietly(c, null);
+                    // Flyway turns auto-commit on for each connection it takes and back as it found it when done;
+                    // with two of them open on this one connection, the last restore can leave it on, and a batch
+                    // in auto-commit would commit statement by statement. Off again, whatever Flyway did.
+                    try {
+                        if (c.getAutoCommit()) {
+                            c.setAutoCommit(false);
+                        }
+                    } finally {
+                        // Flyway may leave a transaction (and its read view) open: the first batch must start afresh.
+                        rollbackQuietly(c, null);
+                    }
                 }
             }
             migrated = true;
@@ -685,6 +743,11 @@ public final class DatabaseLink implements AutoCloseable {
                 rollbackQuietly(idle, null);
             }
             if (atLimit) {
+                if (config.poolSize() > 1) {
+                    // Many invocations on several connections: shed them down to one for a while (a classic
+                    // environment's one connection is released this once, as before).
+                    sharing.atLimitFound();
+                }
                 release(idle);
                 return;
             }

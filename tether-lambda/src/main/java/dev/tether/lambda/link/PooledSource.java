@@ -12,7 +12,8 @@ import javax.sql.DataSource;
  * Where HikariCP gets its connections: Tether's {@link Connector}, each attempt bounded by
  * {@link DatabaseLink#CONNECT_TIMEOUT_MS}. The pool calls it from its own thread when an invocation waits for a
  * connection. While one still waits, a refused or failed attempt (the connection limit, a server restarting) is tried
- * again after a full-jitter backoff ({@link Backoff#BASE_MS} doubling to {@link Backoff#CAP_MS}), so that environments
+ * again after a full-jitter backoff ({@link Backoff#BASE_MS} doubling to {@link Backoff#CAP_MS} or an eighth of the
+ * time the waiting invocations have left, whichever is less), so that environments
  * refused at once spread their retries and one gets in as soon as a connection frees up; each waiting invocation
  * gives up at its own deadline. Every attempt, good or bad, is reported to the link.
  */
@@ -27,6 +28,9 @@ final class PooledSource implements DataSource {
 
         /** Whether an invocation still waits for a connection (else a failed attempt is not tried again here). */
         boolean wanted();
+
+        /** The time the waiting invocation with the most time has left, in milliseconds. */
+        long timeLeftMillis();
     }
 
     private final Connector connector;
@@ -48,8 +52,14 @@ final class PooledSource implements DataSource {
                 if (!SqlFailures.isConnectionFailure(e) || !attempts.wanted()) {
                     throw e;
                 }
-                pause(attempt);
+                pause(attempt, attempts.timeLeftMillis());
                 continue;
+            }
+            if (!attempts.wanted()) {
+                // The invocation that waited gave up meanwhile: an idle connection nobody asked for would hold one of
+                // the login's slots that another environment may be waiting for.
+                Connector.closeQuietly(connection, null);
+                throw new SQLException("connected after every waiting invocation gave up", "08001");
             }
             try {
                 attempts.opened(connection);
@@ -61,8 +71,10 @@ final class PooledSource implements DataSource {
         }
     }
 
-    private static void pause(int attempt) throws SQLException {
-        long ceiling = Math.min(Backoff.CAP_MS, Backoff.BASE_MS << Math.min(attempt, 20));
+    /** Full jitter under a ceiling that doubles from {@link Backoff#BASE_MS}, capped as {@link Backoff} caps it. */
+    private static void pause(int attempt, long timeLeftMillis) throws SQLException {
+        long cap = Math.max(Backoff.BASE_MS, Math.min(Backoff.CAP_MS, timeLeftMillis / Backoff.CAP_SHARE_OF_TIME_LEFT));
+        long ceiling = Math.min(cap, Backoff.BASE_MS << Math.min(attempt, 20));
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
         } catch (InterruptedException e) {
