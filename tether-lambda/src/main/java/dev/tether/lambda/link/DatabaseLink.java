@@ -799,17 +799,6 @@ public final class DatabaseLink implements AutoCloseable {
         return counters.openedCount();
     }
 
-    /** Connections the pool holds now, in use or idle. */
-    public int connectionsHeld() {
-        HikariPool p = pool;
-        return p == null ? 0 : p.getTotalConnections();
-    }
-
-    /** The most connections the pool may hold ({@link TetherConfig#poolSize()}). */
-    public int poolSize() {
-        return config.poolSize();
-    }
-
     /** Whether the calling thread's last transaction ran on a connection no transaction had used before. */
     public boolean lastConnectionWasNew() {
         return figures.get().lastNew;

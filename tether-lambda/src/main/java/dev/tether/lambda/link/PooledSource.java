@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -73,10 +72,8 @@ final class PooledSource implements DataSource {
 
     /** Full jitter under a ceiling that doubles from {@link Backoff#BASE_MS}, capped as {@link Backoff} caps it. */
     private static void pause(int attempt, long timeLeftMillis) throws SQLException {
-        long cap = Math.max(Backoff.BASE_MS, Math.min(Backoff.CAP_MS, timeLeftMillis / Backoff.CAP_SHARE_OF_TIME_LEFT));
-        long ceiling = Math.min(cap, Backoff.BASE_MS << Math.min(attempt, 20));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
+            Thread.sleep(Backoff.jitterMillis(attempt, timeLeftMillis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting to connect again", "08001", e);
