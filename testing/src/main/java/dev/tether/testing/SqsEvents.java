@@ -49,6 +49,11 @@ public final class SqsEvents {
 
     /** An event holding {@code messages}, through Lambda's serializer. */
     public static SQSEvent event(List<Message> messages) {
+        return fromJson(json(messages));
+    }
+
+    /** The JSON an event source mapping sends for {@code messages}: to write to a file for a jar or a local run. */
+    public static String json(List<Message> messages) {
         boolean fifo = messages.stream().anyMatch(m -> m.groupId() != null);
         String arn = fifo ? QUEUE_ARN + ".fifo" : QUEUE_ARN;
         StringBuilder json = new StringBuilder(messages.size() * 700 + 32).append("{\"Records\":[");
@@ -81,7 +86,7 @@ public final class SqsEvents {
                     .append(quote(arn))
                     .append(",\"awsRegion\":\"eu-west-1\"}");
         }
-        return fromJson(json.append("]}").toString());
+        return json.append("]}").toString();
     }
 
     private static String attributes(java.util.Map<String, String> attributes) {
