@@ -68,8 +68,17 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * threads at once, and each invocation has its own deadline, its own pooled connection for its transactions, and its
  * own figures in its log line and metrics. Powertools v1 keeps the Lambda context JVM-wide, so in the
  * {@code powertools-*} modes an in-progress record may take the remaining time of a concurrent invocation.
+ *
+ * <p>Your Lambda entry point can be a subclass that only builds it (its methods are final):
+ * <pre>{@code
+ * public final class ShipmentHandler extends SqsBatchHandler {
+ *     public ShipmentHandler() { this(TetherConfig.fromEnvironment(System.getenv())); }
+ *     public ShipmentHandler(TetherConfig config) { super(builder().config(config).route(...)); }
+ * }
+ * }</pre>
+ * or a class of its own that holds one built with {@link #builder()} and delegates to it.
  */
-public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
+public class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchHandler.class);
 
@@ -81,7 +90,8 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     private final BatchMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
-    private SqsBatchHandler(Builder builder) {
+    /** The handler {@code builder} describes: for a subclass that is the Lambda entry point itself. */
+    protected SqsBatchHandler(Builder builder) {
         TetherConfig config = builder.config != null ? builder.config : TetherConfig.fromEnvironment(System.getenv());
         IdempotencySettings idempotency = config.idempotency();
         Envelope envelope =
@@ -268,7 +278,7 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    public final SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         if (context == null) {
             return handle(records, null);
@@ -334,13 +344,13 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     /** The container's database link. */
-    public DatabaseLink link() {
+    public final DatabaseLink link() {
         return link;
     }
 
     /** Closes the link; Lambda never calls it, tests and local runners do. */
     @Override
-    public void close() {
+    public final void close() {
         link.close();
     }
 }

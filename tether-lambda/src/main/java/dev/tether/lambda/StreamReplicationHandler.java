@@ -48,8 +48,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * batches of different shards commit independently; rows of one key are guarded by the sequence number whatever the
  * order in which concurrent batches commit.
  */
-public final class StreamReplicationHandler
-        implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
+public class StreamReplicationHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamReplicationHandler.class);
 
@@ -58,7 +57,11 @@ public final class StreamReplicationHandler
     private final StreamBatchProcessor processor;
     private final BatchMetrics metrics;
 
-    private StreamReplicationHandler(Builder builder) {
+    /**
+     * The handler {@code builder} describes: for a subclass that is the Lambda entry point itself
+     * ({@code super(builder().config(config).schema(…).route(…))}).
+     */
+    protected StreamReplicationHandler(Builder builder) {
         TetherConfig config = builder.config != null ? builder.config : TetherConfig.fromEnvironment(System.getenv());
         List<ReplicaTable> tables = tables(builder, config.stream());
         this.name = builder.name;
@@ -214,7 +217,7 @@ public final class StreamReplicationHandler
     }
 
     @Override
-    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+    public final StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         List<DynamodbStreamRecord> records =
                 event == null || event.getRecords() == null ? List.of() : event.getRecords();
         if (context == null) {
@@ -257,12 +260,12 @@ public final class StreamReplicationHandler
     }
 
     /** The container's database link. */
-    public DatabaseLink link() {
+    public final DatabaseLink link() {
         return link;
     }
 
     @Override
-    public void close() {
+    public final void close() {
         link.close();
     }
 }
