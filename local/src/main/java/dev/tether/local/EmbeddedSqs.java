@@ -17,12 +17,17 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Starts a server on a free loopback port. */
     public static EmbeddedSqs start() {
-        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
-                .withDynamicPort()
+        return start(0);
+    }
+
+    /** Starts a server on loopback port {@code port} (0: a free one). */
+    public static EmbeddedSqs start(int port) {
+        var builder = SQSRestServerBuilder.withInterface("127.0.0.1");
+        SQSRestServer server = (port == 0 ? builder.withDynamicPort() : builder.withPort(port))
                 .withAWSRegion(Sqs.LOCAL_REGION)
                 .start();
-        int port = server.waitUntilStarted().localAddress().getPort();
-        return new EmbeddedSqs(server, URI.create("http://127.0.0.1:" + port));
+        int bound = server.waitUntilStarted().localAddress().getPort();
+        return new EmbeddedSqs(server, URI.create("http://127.0.0.1:" + bound));
     }
 
     /** The endpoint to point an SQS client at. */

@@ -193,6 +193,10 @@ public final class LocalPipeline {
         Path log = Path.of(System.getProperty("tether.local.log", "tether-local.log"))
                 .toAbsolutePath();
         System.setProperty("tether.local.log", log.toString());
+        if (java.util.Arrays.asList(args).contains("--handler-jar")) {
+            HandlerJarRun.main(args, log);
+            return;
+        }
         Options options =
                 CommandLine.parseOrExit(args, USAGE, VALUED, SWITCHES, 0, line -> read(line, System.getenv()));
         PrintStream console = System.out;
@@ -555,6 +559,7 @@ public final class LocalPipeline {
 
     static final String USAGE = """
             usage: java -jar local/target/tether-local.jar [options]
+            Runs the orders application; to run your own jar: --handler-jar JAR --handler CLASS --help
               --events N            messages to send (20000)
               --duplicates R        share of duplicates, 0..1 (0.02)
               --poison R            share of invalid messages, 0..1 (0.002)

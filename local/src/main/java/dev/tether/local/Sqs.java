@@ -64,6 +64,14 @@ public final class Sqs {
                 .get(QueueAttributeName.QUEUE_ARN);
     }
 
+    /** Messages in a queue that are visible (not in flight). */
+    public static long visible(SqsClient sqs, String url) {
+        return Long.parseLong(sqs.getQueueAttributes(
+                        b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
     /** Messages in a queue, visible and in flight. */
     public static long depth(SqsClient sqs, String url) {
         Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)

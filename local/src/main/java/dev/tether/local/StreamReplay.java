@@ -1,5 +1,7 @@
 package dev.tether.local;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -35,24 +37,36 @@ public final class StreamReplay {
     static final String USAGE = """
             usage: java -cp local/target/tether-local.jar dev.tether.local.StreamReplay FILE [options]
               FILE                  DynamoDB stream records as Lambda receives them ({"Records": [...]})
+              --handler-jar JAR     your shaded Lambda jar, with --handler CLASS: its stream handler
+                                    (RequestHandler<DynamodbEvent, StreamsEventResponse>, a public constructor taking
+                                    a TetherConfig); without them, the orders application's CustomerStreamHandler
               --batch-size N        records per invocation (100)
               --max-retries N       redeliveries of a batch that reports a checkpoint (2)
             The database: TETHER_DB_URL, TETHER_DB_USER, TETHER_DB_PASSWORD; unset, an embedded MariaDB.""";
 
-    private record Options(Path file, int batchSize, int maxRetries) {}
+    private record Options(Path file, int batchSize, int maxRetries, Path jar, String handler) {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
         Options options = CommandLine.parseOrExit(
                 args,
                 USAGE,
-                Set.of("--batch-size", "--max-retries"),
+                Set.of("--batch-size", "--max-retries", "--handler-jar", "--handler"),
                 Set.of(),
                 1,
-                line -> new Options(
-                        Path.of(line.positional().get(0)),
-                        line.integer("--batch-size", 100, 1),
-                        line.integer("--max-retries", 2, 0)));
+                line -> {
+                    String jar = line.text("--handler-jar", null);
+                    String handler = line.text("--handler", null);
+                    if ((jar == null) != (handler == null)) {
+                        throw new CommandLine.UsageException("--handler-jar and --handler go together");
+                    }
+                    return new Options(
+                            Path.of(line.positional().get(0)),
+                            line.integer("--batch-size", 100, 1),
+                            line.integer("--max-retries", 2, 0),
+                            jar == null ? null : Path.of(jar),
+                            handler);
+                });
         TetherConfig config;
         String url = System.getenv("TETHER_DB_URL");
         if (url != null) {
@@ -63,9 +77,8 @@ public final class StreamReplay {
             config = TetherConfig.of(db.jdbcUrl("tether"), db.user(), db.password(), SQLDialect.MARIADB);
             System.out.println("Embedded MariaDB: " + config.dbUrl());
         }
-        TetherSchema.migrate(config.dbUrl(), config.dbUser(), config.dbPassword());
         PrintStream console = System.out;
-        try (CustomerStreamHandler handler = new CustomerStreamHandler(config)) {
+        try (AutoCloseableHandler handler = handler(options, config)) {
             Result result = replay(handler, options.file(), options.batchSize(), options.maxRetries());
             console.printf(
                     Locale.ROOT,
@@ -79,8 +92,55 @@ public final class StreamReplay {
         }
     }
 
+    /** A stream handler that is closed after the replay. */
+    private interface AutoCloseableHandler extends RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The team's handler from its jar, or the orders application's CustomerStreamHandler on its schema. */
+    private static AutoCloseableHandler handler(Options options, TetherConfig config) {
+        if (options.jar() != null) {
+            JarHandler<DynamodbEvent, StreamsEventResponse> jar = JarHandler.load(
+                    options.jar(),
+                    options.handler(),
+                    DynamodbEvent.class,
+                    StreamsEventResponse.class,
+                    config.dbUrl(),
+                    config.dbUser(),
+                    config.dbPassword(),
+                    config.dialect(),
+                    0);
+            return new AutoCloseableHandler() {
+                @Override
+                public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+                    return jar.handleRequest(event, context);
+                }
+
+                @Override
+                public void close() {
+                    jar.close();
+                }
+            };
+        }
+        TetherSchema.migrate(config.dbUrl(), config.dbUser(), config.dbPassword());
+        CustomerStreamHandler customers = new CustomerStreamHandler(config);
+        return new AutoCloseableHandler() {
+            @Override
+            public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+                return customers.handleRequest(event, context);
+            }
+
+            @Override
+            public void close() {
+                customers.close();
+            }
+        };
+    }
+
     /** Feeds the file's records to {@code handler} in batches, resuming at each reported checkpoint. */
-    public static Result replay(CustomerStreamHandler handler, Path file, int batchSize, int maxRetries)
+    public static Result replay(
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler, Path file, int batchSize, int maxRetries)
             throws Exception {
         PojoSerializer<DynamodbEvent> serializer =
                 LambdaEventSerializers.serializerFor(DynamodbEvent.class, StreamReplay.class.getClassLoader());
@@ -99,7 +159,7 @@ public final class StreamReplay {
             DynamodbEvent event = new DynamodbEvent();
             event.setRecords(new ArrayList<>(batch));
             StreamsEventResponse response =
-                    handler.handleRequest(event, new InvocationContext("tether-customers-local", 120_000));
+                    handler.handleRequest(event, new InvocationContext("tether-stream-local", 120_000));
             batches++;
             if (response.getBatchItemFailures().isEmpty()) {
                 position += batch.size();
