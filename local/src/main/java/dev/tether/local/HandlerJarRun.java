@@ -2,7 +2,6 @@ package dev.tether.local;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.local.CommandLine.HelpRequested;
 import dev.tether.local.CommandLine.UsageException;
 import java.io.PrintStream;
@@ -92,21 +91,11 @@ public final class HandlerJarRun {
     /** Runs to the end (all bodies handled, or {@link #stop()} in serve mode) and prints the summary. */
     public Report run() throws Exception {
         long started = System.nanoTime();
-        String url = options.dbUrl();
-        String user = options.dbUser();
-        String password = options.dbPassword();
-        String where;
-        if (url == null) {
-            console.println("Starting an embedded MariaDB...");
-            EmbeddedMariaDb db = EmbeddedMariaDb.shared();
-            db.recreateDatabase("tether");
-            url = db.jdbcUrl("tether");
-            user = db.user();
-            password = db.password();
-            where = url + "  (user " + user + ", data in " + db.dataDirectory() + ")";
-        } else {
-            where = url.replaceFirst("\\?.*", "");
-        }
+        LocalDatabase database = LocalDatabase.of(options.dbUrl(), options.dbUser(), options.dbPassword(), console);
+        String url = database.url();
+        String user = database.user();
+        String password = database.password();
+        String where = database.where();
         List<String> bodies = options.bodies() == null ? List.of() : bodies(options.bodies());
         try (EmbeddedSqs embeddedSqs = EmbeddedSqs.start(options.port());
                 SqsClient sqs = Sqs.client(embeddedSqs.endpoint())) {
@@ -385,19 +374,8 @@ public final class HandlerJarRun {
             throw new UsageException("--bodies: no such file " + bodies);
         }
         String dbUrl = line.text("--db-url", env.get("TETHER_DB_URL"));
-        String dialectName = line.text("--db-dialect", env.get("TETHER_DB_DIALECT"));
-        SQLDialect dialect;
-        if (dialectName == null) {
-            dialect = dbUrl != null ? SQLDialect.MYSQL : SQLDialect.MARIADB;
-        } else if (dialectName.equalsIgnoreCase("MYSQL") || dialectName.equalsIgnoreCase("MARIADB")) {
-            dialect = SQLDialect.valueOf(dialectName.toUpperCase(Locale.ROOT));
-        } else {
-            throw new UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialectName + "'");
-        }
-        int batchSize = line.integer("--batch-size", 10, 1);
-        if (batchSize > 10_000) {
-            throw new UsageException("--batch-size must be at most 10000 (the most an SQS event source sends)");
-        }
+        SQLDialect dialect = LocalDatabase.dialect(line, env, dbUrl);
+        int batchSize = LocalDatabase.batchSize(line, 10);
         int port = line.integer("--port", serve ? 9324 : 0, 0);
         if (port > 65_535) {
             throw new UsageException("--port must be at most 65535");

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.jooq.SQLDialect;
 
 /**
@@ -123,20 +122,6 @@ public final class JarHandler<I, O> implements RequestHandler<I, O>, AutoCloseab
         } finally {
             thread.setContextClassLoader(previous);
         }
-    }
-
-    /** A supplier of new instances (new containers) of the same handler. */
-    public static <I, O> Supplier<JarHandler<I, O>> factory(
-            Path jar,
-            String className,
-            Class<I> input,
-            Class<O> output,
-            String url,
-            String user,
-            String password,
-            SQLDialect dialect,
-            int poolSize) {
-        return () -> load(jar, className, input, output, url, user, password, dialect, poolSize);
     }
 
     private static ClassLoader loaderOf(Path jar) {

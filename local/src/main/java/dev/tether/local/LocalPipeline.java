@@ -2,7 +2,6 @@ package dev.tether.local;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 
-import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.local.CommandLine.HelpRequested;
 import dev.tether.local.CommandLine.UsageException;
@@ -211,21 +210,11 @@ public final class LocalPipeline {
     public Report run() throws Exception {
         long started = System.nanoTime();
         EmbeddedSqs embeddedSqs = null;
-        String url = options.dbUrl();
-        String user = options.dbUser();
-        String password = options.dbPassword();
-        String where;
-        if (url == null) {
-            console.println("Starting an embedded MariaDB...");
-            EmbeddedMariaDb db = EmbeddedMariaDb.shared();
-            db.recreateDatabase("tether");
-            url = db.jdbcUrl("tether");
-            user = db.user();
-            password = db.password();
-            where = url + "  (data in " + db.dataDirectory() + ")";
-        } else {
-            where = url.replaceFirst("\\?.*", "");
-        }
+        LocalDatabase database = LocalDatabase.of(options.dbUrl(), options.dbUser(), options.dbPassword(), console);
+        String url = database.url();
+        String user = database.user();
+        String password = database.password();
+        String where = database.where();
         TetherSchema.migrate(url, user, password);
         URI endpoint;
         if (options.sqsEndpoint() == null) {
@@ -621,24 +610,13 @@ public final class LocalPipeline {
     private static Options read(CommandLine line, Map<String, String> env) throws UsageException {
         Options o = Options.defaults();
         String dbUrl = line.text("--db-url", env.get("TETHER_DB_URL"));
-        String dialectName = line.text("--db-dialect", env.get("TETHER_DB_DIALECT"));
-        SQLDialect dialect;
-        if (dialectName == null) {
-            dialect = dbUrl != null ? SQLDialect.MYSQL : SQLDialect.MARIADB;
-        } else if (dialectName.equalsIgnoreCase("MYSQL") || dialectName.equalsIgnoreCase("MARIADB")) {
-            dialect = SQLDialect.valueOf(dialectName.toUpperCase(Locale.ROOT));
-        } else {
-            throw new UsageException("--db-dialect must be MYSQL or MARIADB; got '" + dialectName + "'");
-        }
+        SQLDialect dialect = LocalDatabase.dialect(line, env, dbUrl);
         double duplicates = line.decimal("--duplicates", o.duplicateRate(), 0, 1);
         double poison = line.decimal("--poison", o.poisonRate(), 0, 1);
         if (duplicates + poison >= 1) {
             throw new UsageException("--duplicates and --poison must add up to less than 1");
         }
-        int batchSize = line.integer("--batch-size", o.batchSize(), 1);
-        if (batchSize > 10_000) {
-            throw new UsageException("--batch-size must be at most 10000 (the most an SQS event source sends)");
-        }
+        int batchSize = LocalDatabase.batchSize(line, o.batchSize());
         int maxConnections = line.integer("--db-max-connections", 0, 0);
         if (maxConnections > 0 && dbUrl != null) {
             throw new UsageException("--db-max-connections creates a limited login on the embedded database;"

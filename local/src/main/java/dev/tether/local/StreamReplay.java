@@ -101,7 +101,7 @@ public final class StreamReplay {
     /** The team's handler from its jar, or the orders application's CustomerStreamHandler on its schema. */
     private static AutoCloseableHandler handler(Options options, TetherConfig config) {
         if (options.jar() != null) {
-            JarHandler<DynamodbEvent, StreamsEventResponse> jar = JarHandler.load(
+            return closing(JarHandler.load(
                     options.jar(),
                     options.handler(),
                     DynamodbEvent.class,
@@ -110,30 +110,27 @@ public final class StreamReplay {
                     config.dbUser(),
                     config.dbPassword(),
                     config.dialect(),
-                    0);
-            return new AutoCloseableHandler() {
-                @Override
-                public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-                    return jar.handleRequest(event, context);
-                }
-
-                @Override
-                public void close() {
-                    jar.close();
-                }
-            };
+                    0));
         }
         TetherSchema.migrate(config.dbUrl(), config.dbUser(), config.dbPassword());
-        CustomerStreamHandler customers = new CustomerStreamHandler(config);
+        return closing(new CustomerStreamHandler(config));
+    }
+
+    private static <H extends RequestHandler<DynamodbEvent, StreamsEventResponse> & AutoCloseable>
+            AutoCloseableHandler closing(H handler) {
         return new AutoCloseableHandler() {
             @Override
             public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-                return customers.handleRequest(event, context);
+                return handler.handleRequest(event, context);
             }
 
             @Override
             public void close() {
-                customers.close();
+                try {
+                    handler.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
         };
     }

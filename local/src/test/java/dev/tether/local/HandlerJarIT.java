@@ -61,13 +61,8 @@ class HandlerJarIT {
                         "--port",
                         "0",
                         "--db-url",
-                        database.url(),
-                        "--db-user",
-                        database.user(),
-                        "--db-password",
-                        database.password(),
-                        "--db-dialect",
-                        database.dialect().name()),
+                        database.url()),
+                database,
                 Map.of());
         List<String> lines = lines(process);
         try {
@@ -142,13 +137,8 @@ class HandlerJarIT {
                         "--pollers",
                         "1",
                         "--db-url",
-                        database.url(),
-                        "--db-user",
-                        database.user(),
-                        "--db-password",
-                        database.password(),
-                        "--db-dialect",
-                        database.dialect().name()),
+                        database.url()),
+                database,
                 Map.of());
         List<String> lines = lines(process);
 
@@ -189,11 +179,8 @@ class HandlerJarIT {
                         PROCESSOR.toString(),
                         "--handler",
                         "dev.tether.processor.handler.CustomerStreamHandler"),
-                Map.of(
-                        "TETHER_DB_URL", database.url(),
-                        "TETHER_DB_USER", database.user(),
-                        "TETHER_DB_PASSWORD", database.password(),
-                        "TETHER_DB_DIALECT", database.dialect().name()));
+                database,
+                Map.of("TETHER_DB_URL", database.url()));
         List<String> lines = lines(process);
 
         assertThat(exited(process, 180, lines)).as(String.join("\n", lines)).isTrue();
@@ -203,11 +190,17 @@ class HandlerJarIT {
                 .containsExactly("c-1|Ada L.|0", "c-2|null|1");
     }
 
-    private static Process start(Path work, List<String> arguments, Map<String, String> environment) throws Exception {
+    /** The tool in a JVM of its own; the login of {@code database} comes through the environment, as TETHER_DB_*. */
+    private static Process start(Path work, List<String> arguments, Database database, Map<String, String> extra)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dtether.local.log=" + work.resolve("tether-local.log"));
         command.addAll(arguments);
+        Map<String, String> environment = new java.util.HashMap<>(extra);
+        environment.put("TETHER_DB_USER", database.user());
+        environment.put("TETHER_DB_PASSWORD", database.password());
+        environment.put("TETHER_DB_DIALECT", database.dialect().name());
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("TETHER_"));
