@@ -113,6 +113,16 @@ public final class StreamRecords {
         return json.append("]}").toString();
     }
 
+    /** One record's JSON: {@code change} of DynamoDB table {@code table}, for events that mix tables. */
+    public static String record(String table, Change change) {
+        return change.json(arnOf(table));
+    }
+
+    /** An event of records' JSON ({@link #record}), in this order. */
+    public static DynamodbEvent eventOf(List<String> records) {
+        return fromJson("{\"Records\":[" + String.join(",", records) + "]}");
+    }
+
     /** The stream ARN of DynamoDB table {@code table} (the table name is what routes a record). */
     public static String arnOf(String table) {
         return "arn:aws:dynamodb:eu-west-1:123456789012:table/" + table + "/stream/2026-11-01T00:00:00.000";

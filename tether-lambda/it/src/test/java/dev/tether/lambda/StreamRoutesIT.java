@@ -1,6 +1,5 @@
 package dev.tether.lambda;
 
-import static dev.tether.processor.testing.StreamEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import dev.tether.lambda.config.ConfigException;
 import dev.tether.lambda.link.Migrations;
-import dev.tether.processor.testing.StreamEvents;
 import dev.tether.testing.Sql;
+import dev.tether.testing.StreamRecords;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
 import java.math.BigDecimal;
@@ -283,7 +282,7 @@ class StreamRoutesIT {
     }
 
     private static StreamsEventResponse invoke(StreamReplicationHandler handler, List<String> records) {
-        return handler.handleRequest(StreamEvents.eventOf(records), new InvocationContext("tether-stream", 60_000));
+        return handler.handleRequest(StreamRecords.eventOf(records), new InvocationContext("tether-stream", 60_000));
     }
 
     private static String reading(byte[] device, String takenAt) {
@@ -294,5 +293,13 @@ class StreamRoutesIT {
     private static String readingImage(byte[] device, String takenAt, String celsius) {
         String key = reading(device, takenAt);
         return key.substring(0, key.length() - 1) + ",\"celsius\":{\"N\":\"" + celsius + "\"}}";
+    }
+
+    /** One record of {@code table}: DynamoDB JSON keys and new image (null: a REMOVE, whose old image is the key). */
+    private static String record(
+            String eventName, long sequence, String table, String keys, String newImage, boolean byTimeToLive) {
+        StreamRecords.Change change =
+                StreamRecords.Change.raw(eventName, sequence, keys, newImage, newImage == null ? keys : null);
+        return StreamRecords.record(table, byTimeToLive ? change.byTimeToLive() : change);
     }
 }

@@ -1,6 +1,6 @@
 package dev.tether.lambda.link;
 
-import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static dev.tether.lambda.it.Payments.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -9,7 +9,7 @@ import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.IdempotencySettings.Mode;
 import dev.tether.lambda.config.TetherConfig;
-import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.lambda.it.Payments;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.FaultProxy.CommitFault;
 import dev.tether.testing.Sql;
@@ -52,7 +52,7 @@ class LostCommitIT {
         for (CommitFault fault : CommitFault.values()) {
             empty();
             try (FaultProxy proxy = FaultProxy.inFrontOf(database.url());
-                    OrderEventsHandler handler = handler(proxy, Mode.TRANSACTIONAL)) {
+                    Payments handler = handler(proxy, Mode.TRANSACTIONAL)) {
                 Ledger ledger = new Ledger();
                 ledger.commit(handler, ledger.next(3));
                 List<Message> batch = ledger.next(5);
@@ -77,7 +77,7 @@ class LostCommitIT {
     void noneReportsTheBatchForRedeliveryAtLeastOnceNeverLost() throws Exception {
         // The COMMIT took effect and its answer was lost: the batch is reported, redelivered, and applied again.
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url());
-                OrderEventsHandler handler = handler(proxy, Mode.NONE)) {
+                Payments handler = handler(proxy, Mode.NONE)) {
             Ledger ledger = new Ledger();
             List<Message> batch = ledger.next(5);
 
@@ -95,7 +95,7 @@ class LostCommitIT {
         empty();
         // The COMMIT never arrived: reported, redelivered, applied once.
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url());
-                OrderEventsHandler handler = handler(proxy, Mode.NONE)) {
+                Payments handler = handler(proxy, Mode.NONE)) {
             Ledger ledger = new Ledger();
             List<Message> batch = ledger.next(5);
 
@@ -112,7 +112,7 @@ class LostCommitIT {
     @Test
     void powertoolsReportsTheRecordWhoseEffectWasLostAndItsRedeliveryAppliesItAgain() throws Exception {
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url());
-                OrderEventsHandler handler = handler(proxy, Mode.POWERTOOLS_MYSQL)) {
+                Payments handler = handler(proxy, Mode.POWERTOOLS_MYSQL)) {
             Ledger ledger = new Ledger();
             List<Message> batch = ledger.next(4);
 
@@ -132,10 +132,10 @@ class LostCommitIT {
         }
     }
 
-    private static OrderEventsHandler handler(FaultProxy proxy, Mode mode) {
+    private static Payments handler(FaultProxy proxy, Mode mode) {
         TetherConfig config =
                 TetherConfig.of(proxy.route(database.url()), database.user(), database.password(), database.dialect());
-        return new OrderEventsHandler(
+        return new Payments(
                 config.withIdempotency(IdempotencySettings.defaults().withMode(mode)));
     }
 
@@ -168,11 +168,11 @@ class LostCommitIT {
             return batch;
         }
 
-        SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> batch) {
-            return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 30_000));
+        SQSBatchResponse invoke(Payments handler, List<Message> batch) {
+            return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", 30_000));
         }
 
-        void commit(OrderEventsHandler handler, List<Message> batch) {
+        void commit(Payments handler, List<Message> batch) {
             assertThat(invoke(handler, batch).getBatchItemFailures()).isEmpty();
         }
 

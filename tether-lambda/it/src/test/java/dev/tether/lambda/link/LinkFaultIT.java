@@ -1,6 +1,6 @@
 package dev.tether.lambda.link;
 
-import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static dev.tether.lambda.it.Payments.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import dev.tether.embedded.EmbeddedMariaDb;
 import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
-import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.lambda.it.Payments;
 import dev.tether.testing.AppUser;
 import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
@@ -58,7 +58,7 @@ class LinkFaultIT {
 
     @Test
     void aConnectionKilledBetweenInvocationsIsReplacedTransparently() {
-        try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
+        try (Payments handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
             ledger.deliver(handler, 10);
             long before = handler.link().connectionId();
@@ -77,7 +77,7 @@ class LinkFaultIT {
         try (Connection admin = TestDatabase.admin();
                 Statement sql = admin.createStatement()) {
             sql.execute("SET GLOBAL wait_timeout = 1");
-            try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
+            try (Payments handler = appHandler(APP_PASSWORD)) {
                 Ledger ledger = new Ledger();
                 ledger.deliver(handler, 5);
                 long before = handler.link().connectionId();
@@ -97,7 +97,7 @@ class LinkFaultIT {
     @Test
     void aServerRestartBetweenInvocationsIsTransparent() {
         EmbeddedMariaDb server = embeddedServer();
-        try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
+        try (Payments handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
             ledger.deliver(handler, 10);
 
@@ -119,14 +119,14 @@ class LinkFaultIT {
                         + " BEGIN IF NEW.customer_id = 'cus-slow' THEN DO GET_LOCK('slow_balance', 0); DO SLEEP(2); END IF;"
                         + " END");
         ExecutorService lambda = Executors.newSingleThreadExecutor();
-        try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
+        try (Payments handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
             ledger.deliver(handler, 3);
             List<Message> batch = new ArrayList<>(ledger.next(20));
             batch.add(ledger.add("cus-slow", 7));
 
             Future<SQSBatchResponse> invocation = lambda.submit(() ->
-                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 120_000)));
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", 120_000)));
             awaitLockTaken("slow_balance"); // the batch is inside its transaction, in the slow trigger
             server.restart();
             SQSBatchResponse response = invocation.get();
@@ -215,23 +215,22 @@ class LinkFaultIT {
      * ConnectionSharingIT): two fail their whole batch within their time, and recover later.
      */
     private void assertContainersBeyondTheLimitRecover() throws Exception {
-        List<OrderEventsHandler> containers = new ArrayList<>();
+        List<Payments> containers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             // Init never fails: two of these cannot connect.
-            containers.add(
-                    new OrderEventsHandler(TetherConfig.of(database.url(), APP_USER, APP_PASSWORD, database.dialect())
-                            .withShareConnections(false)));
+            containers.add(new Payments(TetherConfig.of(database.url(), APP_USER, APP_PASSWORD, database.dialect())
+                    .withShareConnections(false)));
         }
         ExecutorService threads = Executors.newFixedThreadPool(4);
         Ledger ledger = new Ledger();
         try {
             List<List<Message>> batches = new ArrayList<>();
             List<Future<SQSBatchResponse>> responses = new ArrayList<>();
-            for (OrderEventsHandler container : containers) {
+            for (Payments container : containers) {
                 List<Message> batch = ledger.next(5);
                 batches.add(batch);
                 responses.add(threads.submit(() -> container.handleRequest(
-                        SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000))));
+                        SqsEvents.event(batch), new InvocationContext("tether-payments", 5_000))));
             }
             List<Integer> starved = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -252,24 +251,25 @@ class LinkFaultIT {
             for (int i : starved) {
                 SQSBatchResponse redelivery = containers
                         .get(i)
-                        .handleRequest(SqsEvents.event(batches.get(i)), new InvocationContext("tether-orders", 20_000));
+                        .handleRequest(
+                                SqsEvents.event(batches.get(i)), new InvocationContext("tether-payments", 20_000));
                 assertThat(redelivery.getBatchItemFailures()).isEmpty();
             }
             ledger.assertExactlyOnce();
         } finally {
             threads.shutdownNow();
-            containers.forEach(OrderEventsHandler::close);
+            containers.forEach(Payments::close);
         }
     }
 
     @Test
     void aWrongPasswordFailsTheWholeBatchClearlyAndTheNextInvocationRecoversOnceFixed() {
         String configured = "not-the-password";
-        try (OrderEventsHandler handler = appHandler(configured)) {
+        try (Payments handler = appHandler(configured)) {
             Ledger ledger = new Ledger();
             List<Message> batch = ledger.next(5);
             SQSBatchResponse refused =
-                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000));
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", 5_000));
             assertThat(refused.getBatchItemFailures()).hasSize(5);
 
             setAppPassword(configured); // the operator fixes the cause
@@ -286,11 +286,11 @@ class LinkFaultIT {
     void anUnknownHostFailsTheWholeBatchWithinTheDeadlineWithoutCrashingInit() {
         TetherConfig config = TetherConfig.of(
                 "jdbc:mysql://tether-db.invalid:3306/tether", APP_USER, APP_PASSWORD, database.dialect());
-        try (OrderEventsHandler handler = new OrderEventsHandler(config)) {
+        try (Payments handler = new Payments(config)) {
             long started = System.currentTimeMillis();
             SQSBatchResponse response = handler.handleRequest(
                     SqsEvents.event(List.of(Message.of(paymentCaptured("cus-x", 1, "EUR")))),
-                    new InvocationContext("tether-orders", 6_000));
+                    new InvocationContext("tether-payments", 6_000));
 
             assertThat(response.getBatchItemFailures()).hasSize(1);
             assertThat(System.currentTimeMillis() - started).isLessThan(6_000);
@@ -300,7 +300,7 @@ class LinkFaultIT {
     @Test
     void aDatabaseDownForLongerThanTheInvocationFailsTheBatchAndTheNextInvocationRecovers() {
         EmbeddedMariaDb server = embeddedServer();
-        try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
+        try (Payments handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
             ledger.deliver(handler, 3);
             List<Message> batch = ledger.next(5);
@@ -309,7 +309,7 @@ class LinkFaultIT {
             long elapsed;
             try {
                 long started = System.currentTimeMillis();
-                down = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 5_000));
+                down = handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", 5_000));
                 elapsed = System.currentTimeMillis() - started;
             } finally {
                 server.startAgain();
@@ -324,7 +324,7 @@ class LinkFaultIT {
 
     @Test
     void snapshotHooksCloseThePoolAndARestoredContainerWorksOnANewConnection() throws Exception {
-        try (OrderEventsHandler handler = appHandler(APP_PASSWORD)) {
+        try (Payments handler = appHandler(APP_PASSWORD)) {
             Ledger ledger = new Ledger();
             ledger.deliver(handler, 3);
             long before = handler.link().connectionId();
@@ -357,8 +357,8 @@ class LinkFaultIT {
         return server.get();
     }
 
-    private static OrderEventsHandler appHandler(String password) {
-        return new OrderEventsHandler(TetherConfig.of(database.url(), APP_USER, password, database.dialect()));
+    private static Payments appHandler(String password) {
+        return new Payments(TetherConfig.of(database.url(), APP_USER, password, database.dialect()));
     }
 
     /** The payments sent, and the balance each customer must end with: every payment exactly once. */
@@ -383,21 +383,21 @@ class LinkFaultIT {
             return batch;
         }
 
-        SQSBatchResponse deliver(OrderEventsHandler handler, int count) {
+        SQSBatchResponse deliver(Payments handler, int count) {
             List<Message> batch = next(count);
             SQSBatchResponse response =
-                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 30_000));
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", 30_000));
             redeliverFailures(handler, batch, response);
             return response;
         }
 
         /** SQS redelivers what was reported failed (and, to be harsh, the whole batch again). */
-        void redeliverFailures(OrderEventsHandler handler, List<Message> batch, SQSBatchResponse response) {
+        void redeliverFailures(Payments handler, List<Message> batch, SQSBatchResponse response) {
             if (response.getBatchItemFailures().isEmpty()) {
                 return;
             }
             SQSBatchResponse redelivery =
-                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", 60_000));
+                    handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", 60_000));
             assertThat(redelivery.getBatchItemFailures())
                     .as("redelivery commits")
                     .isEmpty();

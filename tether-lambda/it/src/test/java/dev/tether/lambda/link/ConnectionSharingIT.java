@@ -1,12 +1,12 @@
 package dev.tether.lambda.link;
 
-import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static dev.tether.lambda.it.Payments.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
-import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.lambda.it.Payments;
 import dev.tether.testing.AppUser;
 import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
@@ -42,9 +42,9 @@ class ConnectionSharingIT {
     @Test
     void holdersAtTheLimitReleaseAndTheStarvedContainerGetsInOnItsRedelivery() {
         app.maxConnections(2);
-        try (OrderEventsHandler a = handler(true);
-                OrderEventsHandler b = handler(true);
-                OrderEventsHandler starved = handler(true)) {
+        try (Payments a = handler(true);
+                Payments b = handler(true);
+                Payments starved = handler(true)) {
             List<Message> batch = List.of(Message.of(paymentCaptured("cus-starved", 7, "EUR")));
 
             SQSBatchResponse refused = invoke(starved, batch, 2_000);
@@ -72,9 +72,9 @@ class ConnectionSharingIT {
     @Test
     void withSharingOffTheHoldersKeepTheirConnectionsAndTheStarvedContainerStaysOut() {
         app.maxConnections(2);
-        try (OrderEventsHandler a = handler(false);
-                OrderEventsHandler b = handler(false);
-                OrderEventsHandler starved = handler(false)) {
+        try (Payments a = handler(false);
+                Payments b = handler(false);
+                Payments starved = handler(false)) {
             List<Message> batch = List.of(Message.of(paymentCaptured("cus-starved-2", 7, "EUR")));
 
             invoke(starved, batch, 2_000);
@@ -87,12 +87,12 @@ class ConnectionSharingIT {
         }
     }
 
-    private static OrderEventsHandler handler(boolean share) {
-        return new OrderEventsHandler(TetherConfig.of(database.url(), app.name(), app.password(), database.dialect())
+    private static Payments handler(boolean share) {
+        return new Payments(TetherConfig.of(database.url(), app.name(), app.password(), database.dialect())
                 .withShareConnections(share));
     }
 
-    private static SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> batch, int remainingMillis) {
-        return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-orders", remainingMillis));
+    private static SQSBatchResponse invoke(Payments handler, List<Message> batch, int remainingMillis) {
+        return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("tether-payments", remainingMillis));
     }
 }

@@ -1,4 +1,4 @@
-package dev.tether.processor.testing;
+package dev.tether.lambda.it;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,13 +1,13 @@
 package dev.tether.lambda.internal.batch;
 
-import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static dev.tether.lambda.it.Payments.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig.FifoFailure;
-import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.lambda.it.Payments;
 import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 class FifoOrderingIT {
 
     private static Database database;
-    private static OrderEventsHandler byGroup;
-    private static OrderEventsHandler byBatch;
+    private static Payments byGroup;
+    private static Payments byBatch;
 
     @BeforeAll
     static void start() {
         database = TestDatabase.fresh("tether_it_fifo");
-        byGroup = new OrderEventsHandler(database.config());
-        byBatch = new OrderEventsHandler(database.config().withFifoFailure(FifoFailure.BATCH));
+        byGroup = new Payments(database.config());
+        byBatch = new Payments(database.config().withFifoFailure(FifoFailure.BATCH));
     }
 
     @AfterAll
@@ -131,8 +131,8 @@ class FifoOrderingIT {
                         + " WHERE customer_id <> 'cus-full' OR balance_cents < 1000 ORDER BY customer_id");
     }
 
-    private static SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> messages) {
-        return handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
+    private static SQSBatchResponse invoke(Payments handler, List<Message> messages) {
+        return handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-payments", 60_000));
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {

@@ -1,12 +1,12 @@
 package dev.tether.lambda.link;
 
-import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static dev.tether.lambda.it.Payments.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
-import dev.tether.processor.handler.OrderEventsHandler;
+import dev.tether.lambda.it.Payments;
 import dev.tether.testing.AppUser;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.Sql;
@@ -56,7 +56,7 @@ class LinkDeadlineIT {
 
     @Test
     void aRefusedLoginAnswersWellWithinTheInvocationsTime() {
-        try (OrderEventsHandler handler = handler(database.url(), "not-the-password")) {
+        try (Payments handler = handler(database.url(), "not-the-password")) {
             Ledger ledger = new Ledger();
 
             long started = System.currentTimeMillis();
@@ -72,7 +72,7 @@ class LinkDeadlineIT {
     @Test
     void aServerThatStopsAnsweringFailsTheBatchWithinItsTimeAndTheRedeliveryCommits() throws Exception {
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url());
-                OrderEventsHandler handler = handler(proxy.route(database.url()), app.password())) {
+                Payments handler = handler(proxy.route(database.url()), app.password())) {
             Ledger ledger = new Ledger();
             ledger.deliver(handler, 3);
             List<Message> batch = ledger.next(5);
@@ -92,7 +92,7 @@ class LinkDeadlineIT {
 
     @Test
     void aLockThatIsNeverReleasedFailsTheBatchWithinItsTimeAndTheRedeliveryCommits() throws Exception {
-        try (OrderEventsHandler handler = handler(database.url(), app.password());
+        try (Payments handler = handler(database.url(), app.password());
                 Connection blocker = database.connect();
                 Statement sql = blocker.createStatement()) {
             Ledger ledger = new Ledger();
@@ -118,7 +118,7 @@ class LinkDeadlineIT {
     void aMigrationThatWaitsAtTheFirstBatchFailsItWithinItsTimeAndTheRedeliveryMigratesAndCommits() throws Exception {
         try (FaultProxy proxy = FaultProxy.inFrontOf(database.url())) {
             proxy.stall(true); // the database does not answer at init: migrating waits for the first batch
-            OrderEventsHandler handler = handler(proxy.route(database.url()), app.password());
+            Payments handler = handler(proxy.route(database.url()), app.password());
             proxy.stall(false);
             try (handler;
                     Connection admin = database.connect();
@@ -143,7 +143,7 @@ class LinkDeadlineIT {
     @Test
     void containersThatMeetTheConnectionLimitGetInAsSoonAsConnectionsFreeUp() throws Exception {
         app.maxConnections(2);
-        List<OrderEventsHandler> containers = new ArrayList<>();
+        List<Payments> containers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             containers.add(handler(database.url(), app.password())); // two connect at init, three meet the limit
         }
@@ -151,7 +151,7 @@ class LinkDeadlineIT {
         Ledger ledger = new Ledger();
         try {
             List<Future<SQSBatchResponse>> responses = new ArrayList<>();
-            for (OrderEventsHandler container : containers) {
+            for (Payments container : containers) {
                 List<Message> batch = ledger.next(4);
                 responses.add(lambda.submit(() -> {
                     SQSBatchResponse response = ledger.invoke(container, batch, 4_000);
@@ -169,12 +169,12 @@ class LinkDeadlineIT {
             ledger.assertExactlyOnce();
         } finally {
             lambda.shutdownNow();
-            containers.forEach(OrderEventsHandler::close);
+            containers.forEach(Payments::close);
         }
     }
 
-    private static OrderEventsHandler handler(String url, String password) {
-        return new OrderEventsHandler(TetherConfig.of(url, app.name(), password, database.dialect()));
+    private static Payments handler(String url, String password) {
+        return new Payments(TetherConfig.of(url, app.name(), password, database.dialect()));
     }
 
     /** The payments sent, and the balance each customer must end with: every payment exactly once. */
@@ -200,18 +200,18 @@ class LinkDeadlineIT {
             return customers.get(message.messageId());
         }
 
-        SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> batch, int remainingMillis) {
+        SQSBatchResponse invoke(Payments handler, List<Message> batch, int remainingMillis) {
             return handler.handleRequest(
-                    SqsEvents.event(batch), new InvocationContext("tether-orders", remainingMillis));
+                    SqsEvents.event(batch), new InvocationContext("tether-payments", remainingMillis));
         }
 
-        void deliver(OrderEventsHandler handler, int count) {
+        void deliver(Payments handler, int count) {
             assertThat(invoke(handler, next(count), 30_000).getBatchItemFailures())
                     .isEmpty();
         }
 
         /** SQS redelivers until the batch commits; a lock the lost transaction held may take a moment to go. */
-        void redeliverUntilCommitted(OrderEventsHandler handler, List<Message> batch) throws InterruptedException {
+        void redeliverUntilCommitted(Payments handler, List<Message> batch) throws InterruptedException {
             for (int attempt = 0; attempt < 20; attempt++) {
                 if (invoke(handler, batch, 30_000).getBatchItemFailures().isEmpty()) {
                     return;

@@ -1,6 +1,6 @@
 package dev.tether.lambda.internal.idempotency;
 
-import static dev.tether.processor.testing.OrderEvents.paymentCaptured;
+import static dev.tether.lambda.it.Payments.paymentCaptured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -8,8 +8,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.IdempotencySettings;
 import dev.tether.lambda.config.IdempotencySettings.Mode;
-import dev.tether.processor.handler.OrderEventsHandler;
-import dev.tether.processor.testing.Dynalite;
+import dev.tether.lambda.it.Dynalite;
+import dev.tether.lambda.it.Payments;
 import dev.tether.testing.Sql;
 import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
@@ -52,7 +52,7 @@ class PowertoolsIdempotencyIT {
 
     @Test
     void mysqlStoreAppliesARepeatedEventOnceAndReportsTheRepeatAsSuccess() {
-        try (OrderEventsHandler handler = handler(Mode.POWERTOOLS_MYSQL)) {
+        try (Payments handler = handler(Mode.POWERTOOLS_MYSQL)) {
             String payment = paymentCaptured("cus-1", 250, "EUR");
 
             SQSBatchResponse first = invoke(handler, List.of(Message.of(payment), Message.of(payment)));
@@ -68,7 +68,7 @@ class PowertoolsIdempotencyIT {
 
     @Test
     void mysqlStoreRejectsAReusedKeyWithAnotherPayload() {
-        try (OrderEventsHandler handler = handler(Mode.POWERTOOLS_MYSQL)) {
+        try (Payments handler = handler(Mode.POWERTOOLS_MYSQL)) {
             UUID eventId = UUID.randomUUID();
             invoke(handler, List.of(Message.of(paymentCaptured(eventId, "cus-2", 100, "EUR"))));
             Message reused = Message.of(paymentCaptured(eventId, "cus-2", 900, "EUR"));
@@ -86,14 +86,14 @@ class PowertoolsIdempotencyIT {
     void switchingBetweenTransactionalAndPowertoolsMysqlKeepsTheHistory() {
         String first = paymentCaptured("cus-4", 10, "EUR");
         String second = paymentCaptured("cus-4", 20, "EUR");
-        try (OrderEventsHandler powertools = handler(Mode.POWERTOOLS_MYSQL)) {
+        try (Payments powertools = handler(Mode.POWERTOOLS_MYSQL)) {
             invoke(powertools, List.of(Message.of(first)));
         }
-        try (OrderEventsHandler transactional = handler(Mode.TRANSACTIONAL)) {
+        try (Payments transactional = handler(Mode.TRANSACTIONAL)) {
             SQSBatchResponse response = invoke(transactional, List.of(Message.of(first), Message.of(second)));
             assertThat(response.getBatchItemFailures()).isEmpty();
         }
-        try (OrderEventsHandler powertools = handler(Mode.POWERTOOLS_MYSQL)) {
+        try (Payments powertools = handler(Mode.POWERTOOLS_MYSQL)) {
             SQSBatchResponse response = invoke(powertools, List.of(Message.of(first), Message.of(second)));
             assertThat(response.getBatchItemFailures()).isEmpty();
         }
@@ -111,8 +111,7 @@ class PowertoolsIdempotencyIT {
         IdempotencySettings settings = IdempotencySettings.defaults()
                 .withMode(Mode.POWERTOOLS_DYNAMODB)
                 .withDynamoDb(table, dynalite.endpoint());
-        try (OrderEventsHandler handler =
-                new OrderEventsHandler(database.config().withIdempotency(settings))) {
+        try (Payments handler = new Payments(database.config().withIdempotency(settings))) {
             UUID eventId = UUID.randomUUID();
             String payment = paymentCaptured(eventId, "cus-5", 70, "EUR");
 
@@ -151,8 +150,8 @@ class PowertoolsIdempotencyIT {
         }
     }
 
-    private static OrderEventsHandler handler(Mode mode) {
-        return new OrderEventsHandler(
+    private static Payments handler(Mode mode) {
+        return new Payments(
                 database.config().withIdempotency(IdempotencySettings.defaults().withMode(mode)));
     }
 
@@ -162,8 +161,8 @@ class PowertoolsIdempotencyIT {
                 "SELECT COALESCE(SUM(balance_cents), 0) FROM customer_balances WHERE customer_id = '" + customer + "'");
     }
 
-    private static SQSBatchResponse invoke(OrderEventsHandler handler, List<Message> messages) {
-        return handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-orders", 60_000));
+    private static SQSBatchResponse invoke(Payments handler, List<Message> messages) {
+        return handler.handleRequest(SqsEvents.event(messages), new InvocationContext("tether-payments", 60_000));
     }
 
     private static List<String> failedIds(SQSBatchResponse response) {
