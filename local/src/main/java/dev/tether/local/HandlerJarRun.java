@@ -97,7 +97,7 @@ public final class HandlerJarRun {
         String password = database.password();
         String where = database.where();
         List<String> bodies = options.bodies() == null ? List.of() : bodies(options.bodies());
-        try (EmbeddedSqs embeddedSqs = EmbeddedSqs.start(options.port());
+        try (EmbeddedSqs embeddedSqs = sqsOn(options.port());
                 SqsClient sqs = Sqs.client(embeddedSqs.endpoint())) {
             Sqs.Queues queues = Sqs.create(
                     sqs, options.queueName(), false, options.visibilityTimeoutSeconds(), options.maxReceiveCount());
@@ -200,6 +200,15 @@ public final class HandlerJarRun {
             }
             summary(report, where, queues);
             return report;
+        }
+    }
+
+    private static EmbeddedSqs sqsOn(int port) {
+        try {
+            return EmbeddedSqs.start(port);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot open the SQS endpoint on port " + port + " (in use? choose another with --port)", e);
         }
     }
 

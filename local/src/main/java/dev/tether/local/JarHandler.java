@@ -223,11 +223,26 @@ public final class JarHandler<I, O> implements RequestHandler<I, O>, AutoCloseab
                     case "getInvokedFunctionArn" ->
                         "arn:aws:lambda:" + Sqs.LOCAL_REGION + ":000000000000:function:" + functionName;
                     case "getMemoryLimitInMB" -> 1024;
+                    case "getLogger" -> logger();
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "local context " + requestId;
                     default -> null;
                 });
+    }
+
+    /** The jar's own {@code LambdaLogger}: what the handler logs through it goes to standard error. */
+    private Object logger() throws ClassNotFoundException {
+        Class<?> type = loader.loadClass("com.amazonaws.services.lambda.runtime.LambdaLogger");
+        return Proxy.newProxyInstance(loader, new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("log") && args != null && args.length > 0) {
+                System.err.println(
+                        args[0] instanceof byte[] bytes
+                                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                                : String.valueOf(args[0]));
+            }
+            return method.getName().equals("hashCode") ? System.identityHashCode(proxy) : null;
+        });
     }
 
     /** Connections the handler's link opened, when it is a Tether handler that tells (0 otherwise). */

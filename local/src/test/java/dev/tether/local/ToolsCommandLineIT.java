@@ -36,6 +36,25 @@ class ToolsCommandLineIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theRunOfATeamsJarHasItsOwnUsageAndRefusesAnIncompleteCommandLineBeforeAnyWork() throws Exception {
+        Path workDir = Files.createTempDirectory("tether-cli");
+
+        Run help = run(workDir, "", "--handler-jar", "app.jar", "--help");
+        Run noMode = run(workDir, "", "--handler-jar", JAR.toAbsolutePath().toString(), "--handler", "a.B");
+        Run noJar = run(workDir, "", "--handler-jar", "missing.jar", "--handler", "a.B", "--serve");
+
+        assertThat(help.exit()).as(help.output()).isZero();
+        assertThat(help.output()).startsWith("usage: java -jar local/target/tether-local.jar --handler-jar JAR");
+        assertThat(noMode.exit()).as(noMode.output()).isEqualTo(2);
+        assertThat(noMode.output()).startsWith("give either --bodies FILE or --serve");
+        assertThat(noJar.exit()).as(noJar.output()).isEqualTo(2);
+        assertThat(noJar.output()).startsWith("--handler-jar: no such file missing.jar");
+        try (var files = Files.list(workDir)) {
+            assertThat(files).as("nothing written").isEmpty();
+        }
+    }
+
     private record Run(int exit, String output) {}
 
     private static Run run(Path workDir, String mainClass, String... args) throws Exception {
