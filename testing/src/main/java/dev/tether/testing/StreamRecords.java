@@ -57,6 +57,20 @@ public final class StreamRecords {
             return new Change(eventName, String.valueOf(sequence), keys, newImage, oldImage, false);
         }
 
+        /**
+         * The same with the sequence number as DynamoDB writes it: a decimal of up to 40 digits (real sequence numbers
+         * do not fit a {@code long}).
+         */
+        public static Change raw(
+                String eventName, String sequenceNumber, String keys, String newImage, String oldImage) {
+            return new Change(eventName, sequenceNumber, keys, newImage, oldImage, false);
+        }
+
+        /** This change with {@code sequenceNumber}, a decimal of up to 40 digits, as DynamoDB writes them. */
+        public Change withSequenceNumber(String sequenceNumber) {
+            return new Change(eventName, sequenceNumber, keys, newImage, oldImage, madeByTimeToLive);
+        }
+
         /** This change as made by DynamoDB's time to live (a REMOVE whose {@code userIdentity} is the service). */
         public Change byTimeToLive() {
             return new Change(eventName, sequenceNumber, keys, newImage, oldImage, true);

@@ -3,14 +3,13 @@ package dev.tether.processor.testing;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import java.io.ByteArrayInputStream;
+import dev.tether.testing.StreamRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** DynamoDB stream events as Lambda delivers them: stream JSON through Lambda's own serializer. */
+/** The orders application's stream events, on the test kit's {@link StreamRecords}: the Customers table by default. */
 public final class StreamEvents {
 
     public static final String STREAM_ARN =
@@ -42,22 +41,18 @@ public final class StreamEvents {
         String json() {
             String keys = "{\"customerId\":{\"S\":\"" + customerId + "\"}}";
             String image = imageAttributes == null
-                    ? ""
-                    : ",\"NewImage\":{\"customerId\":{\"S\":\"" + customerId + "\"}"
+                    ? null
+                    : "{\"customerId\":{\"S\":\"" + customerId + "\"}"
                             + (imageAttributes.isEmpty() ? "" : "," + imageAttributes) + "}";
-            String oldImage = eventName.equals("REMOVE") ? ",\"OldImage\":" + keys : "";
-            return "{\"eventID\":\"" + eventName.toLowerCase() + "-" + sequenceNumber + "\",\"eventName\":\""
-                    + eventName
-                    + "\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\","
-                    + "\"dynamodb\":{\"ApproximateCreationDateTime\":1764152130,\"Keys\":" + keys + image + oldImage
-                    + ",\"SequenceNumber\":\"" + sequenceNumber + "\",\"SizeBytes\":100,"
-                    + "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":\"" + STREAM_ARN + "\"}";
+            return StreamRecords.record(
+                    "Customers",
+                    StreamRecords.Change.raw(eventName, sequenceNumber, keys, image, image == null ? keys : null));
         }
     }
 
     /** The stream ARN of DynamoDB table {@code table}. */
     public static String arnOf(String table) {
-        return "arn:aws:dynamodb:eu-west-1:123456789012:table/" + table + "/stream/2026-11-01T00:00:00.000";
+        return StreamRecords.arnOf(table);
     }
 
     /**
@@ -67,30 +62,19 @@ public final class StreamEvents {
      */
     public static String record(
             String eventName, long sequence, String table, String keys, String newImage, boolean byTimeToLive) {
-        return "{\"eventID\":\"" + eventName.toLowerCase() + "-" + sequence + "\",\"eventName\":\"" + eventName
-                + "\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-1\","
-                + "\"dynamodb\":{\"ApproximateCreationDateTime\":1764152130,\"Keys\":" + keys
-                + (newImage == null ? ",\"OldImage\":" + keys : ",\"NewImage\":" + newImage)
-                + ",\"SequenceNumber\":\"" + sequence + "\",\"SizeBytes\":100,"
-                + "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}"
-                + (byTimeToLive
-                        ? ",\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}"
-                        : "")
-                + ",\"eventSourceARN\":\"" + arnOf(table) + "\"}";
+        StreamRecords.Change change =
+                StreamRecords.Change.raw(eventName, sequence, keys, newImage, newImage == null ? keys : null);
+        return StreamRecords.record(table, byTimeToLive ? change.byTimeToLive() : change);
     }
 
     /** An event of raw record JSON, in this order. */
     public static DynamodbEvent eventOf(List<String> records) {
-        return fromJson("{\"Records\":[" + String.join(",", records) + "]}");
+        return StreamRecords.eventOf(records);
     }
 
     /** An event of {@code records}, in this order. */
     public static DynamodbEvent event(List<Rec> records) {
-        StringBuilder json = new StringBuilder(records.size() * 400).append("{\"Records\":[");
-        for (int i = 0; i < records.size(); i++) {
-            json.append(i > 0 ? "," : "").append(records.get(i).json());
-        }
-        return fromJson(json.append("]}").toString());
+        return StreamRecords.eventOf(records.stream().map(Rec::json).toList());
     }
 
     /** An event from a test resource such as {@code dynamodb/all-types.json}. */
@@ -103,9 +87,5 @@ public final class StreamEvents {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static DynamodbEvent fromJson(String json) {
-        return SERIALIZER.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 }
