@@ -38,6 +38,7 @@ public final class HandlerJarRun {
             Path jar,
             String handler,
             Path bodies,
+            int events,
             boolean serve,
             int port,
             String queueName,
@@ -96,7 +97,11 @@ public final class HandlerJarRun {
         String user = database.user();
         String password = database.password();
         String where = database.where();
-        List<String> bodies = options.bodies() == null ? List.of() : bodies(options.bodies());
+        List<String> bodies = options.bodies() != null
+                ? bodies(options.bodies())
+                : EventGenerator.generate(options.events(), 0.02, 0.002, 0, 42).messages().stream()
+                        .map(OrderEventProducer.Outgoing::body)
+                        .toList();
         try (EmbeddedSqs embeddedSqs = sqsOn(options.port());
                 SqsClient sqs = Sqs.client(embeddedSqs.endpoint())) {
             Sqs.Queues queues = Sqs.create(
@@ -161,11 +166,7 @@ public final class HandlerJarRun {
                     waitForIdle(sqs, queues, emulator, 10_000);
                 } else {
                     console.printf(
-                            Locale.ROOT,
-                            "Sending %,d bodies from %s to %s%n",
-                            bodies.size(),
-                            options.bodies(),
-                            queues.url());
+                            Locale.ROOT, "Sending %,d bodies from %s to %s%n", bodies.size(), source(), queues.url());
                     send(sqs, queues.url(), bodies);
                     long deadline = System.currentTimeMillis() + options.timeoutSeconds() * 1000;
                     while (emulator.deleted() + Sqs.depth(sqs, queues.deadLetterUrl()) < bodies.size()
@@ -225,6 +226,13 @@ public final class HandlerJarRun {
             last = seen;
             Thread.sleep(300);
         }
+    }
+
+    /** Where the bodies of a run that sends come from. */
+    private String source() {
+        return options.bodies() != null
+                ? options.bodies().toString()
+                : "the built-in generator of order events (OrderUpserted, PaymentCaptured)";
     }
 
     private static List<String> bodies(Path file) throws java.io.IOException {
@@ -289,7 +297,7 @@ public final class HandlerJarRun {
                 Locale.ROOT,
                 "  sent        %,d messages%s%n",
                 report.sent(),
-                options.serve() ? " (received from your SQS clients)" : " (" + options.bodies() + ")");
+                options.serve() ? " (received from your SQS clients)" : " (" + source() + ")");
         console.printf(
                 Locale.ROOT,
                 "  processed   %,d deleted (applied, or duplicates of applied ones), %,d in the dead-letter queue,"
@@ -317,11 +325,13 @@ public final class HandlerJarRun {
     }
 
     static final String USAGE = """
-            usage: java -jar local/target/tether-local.jar --handler-jar JAR --handler CLASS (--bodies FILE | --serve)
+            usage: java -jar local/target/tether-local.jar --handler-jar JAR --handler CLASS [--bodies FILE | --serve]
               --handler-jar JAR     your shaded Lambda jar
               --handler CLASS       its SQS handler (RequestHandler<SQSEvent, SQSBatchResponse> with a public
                                     constructor taking a TetherConfig, as the archetype's handlers have)
               --bodies FILE         message bodies, one per line (JSON lines): sent to the queue, handled, summary
+              --events N            without --bodies or --serve: N bodies from the built-in generator of the orders
+                                    application's events, as the pipeline sends them (1000)
               --serve               keep an SQS endpoint open for any SQS client (AWS SDK, aws sqs send-message
                                     --endpoint-url ...) until Ctrl-C, then print the summary
               --port N              the SQS endpoint's port (0: any free one; default 9324 with --serve)
@@ -342,6 +352,7 @@ public final class HandlerJarRun {
             "--handler-jar",
             "--handler",
             "--bodies",
+            "--events",
             "--port",
             "--queue",
             "--pollers",
@@ -376,8 +387,12 @@ public final class HandlerJarRun {
         }
         String bodies = line.text("--bodies", null);
         boolean serve = line.flag("--serve");
-        if ((bodies == null) == !serve) {
-            throw new UsageException("give either --bodies FILE or --serve");
+        if (bodies != null && serve) {
+            throw new UsageException("give either --bodies FILE or --serve, not both");
+        }
+        int events = line.integer("--events", 1_000, 1);
+        if ((bodies != null || serve) && line.text("--events", null) != null) {
+            throw new UsageException("--events sets the built-in generator, which runs without --bodies and --serve");
         }
         if (bodies != null && !Files.isRegularFile(Path.of(bodies))) {
             throw new UsageException("--bodies: no such file " + bodies);
@@ -393,6 +408,7 @@ public final class HandlerJarRun {
                 Path.of(jar),
                 handler,
                 bodies == null ? null : Path.of(bodies),
+                events,
                 serve,
                 port,
                 line.text("--queue", "tether-events"),

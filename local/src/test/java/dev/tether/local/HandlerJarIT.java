@@ -153,6 +153,35 @@ class HandlerJarIT {
     }
 
     @Test
+    void withoutBodiesTheBuiltInGeneratorFeedsTheJarsHandler() throws Exception {
+        Database database = TestDatabase.empty("tether_it_generator");
+        Process process = start(
+                work,
+                List.of(
+                        "-jar",
+                        LOCAL.toString(),
+                        "--handler-jar",
+                        PROCESSOR.toString(),
+                        "--handler",
+                        "dev.tether.processor.handler.OrderEventsHandler",
+                        "--events",
+                        "300",
+                        "--db-url",
+                        database.url()),
+                database,
+                Map.of());
+        List<String> lines = lines(process);
+
+        assertThat(exited(process, 180, lines)).as(String.join("\n", lines)).isTrue();
+        String output = String.join("\n", lines);
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output)
+                .contains("Sending 300 bodies from the built-in generator of order events")
+                .contains("Tether local run of dev.tether.processor.handler.OrderEventsHandler: OK");
+        assertThat(Sql.number(database, "SELECT COUNT(*) FROM orders")).isPositive();
+    }
+
+    @Test
     void streamReplayRunsAStreamHandlerOfAnotherJar() throws Exception {
         Database database = TestDatabase.empty("tether_it_replay_jar");
         Path records = work.resolve("customers.json");

@@ -41,13 +41,22 @@ class ToolsCommandLineIT {
         Path workDir = Files.createTempDirectory("tether-cli");
 
         Run help = run(workDir, "", "--handler-jar", "app.jar", "--help");
-        Run noMode = run(workDir, "", "--handler-jar", JAR.toAbsolutePath().toString(), "--handler", "a.B");
+        Run bothModes = run(
+                workDir,
+                "",
+                "--handler-jar",
+                JAR.toAbsolutePath().toString(),
+                "--handler",
+                "a.B",
+                "--bodies",
+                "b.jsonl",
+                "--serve");
         Run noJar = run(workDir, "", "--handler-jar", "missing.jar", "--handler", "a.B", "--serve");
 
         assertThat(help.exit()).as(help.output()).isZero();
         assertThat(help.output()).startsWith("usage: java -jar local/target/tether-local.jar --handler-jar JAR");
-        assertThat(noMode.exit()).as(noMode.output()).isEqualTo(2);
-        assertThat(noMode.output()).startsWith("give either --bodies FILE or --serve");
+        assertThat(bothModes.exit()).as(bothModes.output()).isEqualTo(2);
+        assertThat(bothModes.output()).startsWith("give either --bodies FILE or --serve, not both");
         assertThat(noJar.exit()).as(noJar.output()).isEqualTo(2);
         assertThat(noJar.output()).startsWith("--handler-jar: no such file missing.jar");
         try (var files = Files.list(workDir)) {
