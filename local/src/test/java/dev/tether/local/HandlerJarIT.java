@@ -50,18 +50,7 @@ class HandlerJarIT {
         Database database = TestDatabase.empty("tether_it_serve");
         Process process = start(
                 work,
-                List.of(
-                        "-jar",
-                        LOCAL.toString(),
-                        "--handler-jar",
-                        INVENTORY.toString(),
-                        "--handler",
-                        HANDLER,
-                        "--serve",
-                        "--port",
-                        "0",
-                        "--db-url",
-                        database.url()),
+                localRun(INVENTORY, HANDLER, "--serve", "--port", "0", "--db-url", database.url()),
                 database,
                 Map.of());
         List<String> lines = lines(process);
@@ -125,12 +114,8 @@ class HandlerJarIT {
                         "{\"not\": \"an event\"}"));
         Process process = start(
                 work,
-                List.of(
-                        "-jar",
-                        LOCAL.toString(),
-                        "--handler-jar",
-                        INVENTORY.toString(),
-                        "--handler",
+                localRun(
+                        INVENTORY,
                         HANDLER,
                         "--bodies",
                         bodies.toString(),
@@ -157,12 +142,8 @@ class HandlerJarIT {
         Database database = TestDatabase.empty("tether_it_generator");
         Process process = start(
                 work,
-                List.of(
-                        "-jar",
-                        LOCAL.toString(),
-                        "--handler-jar",
-                        PROCESSOR.toString(),
-                        "--handler",
+                localRun(
+                        PROCESSOR,
                         "dev.tether.processor.handler.OrderEventsHandler",
                         "--events",
                         "300",
@@ -217,6 +198,14 @@ class HandlerJarIT {
         assertThat(String.join("\n", lines)).contains("replayed 4 records in 1 batches, 0 retries, 0 skipped");
         assertThat(Sql.rows(database, "SELECT customer_id, name, deleted FROM customers ORDER BY customer_id"))
                 .containsExactly("c-1|Ada L.|0", "c-2|null|1");
+    }
+
+    /** The arguments of {@code tether-local.jar --handler-jar jar --handler handler} followed by {@code more}. */
+    private static List<String> localRun(Path jar, String handler, String... more) {
+        List<String> arguments = new ArrayList<>(
+                List.of("-jar", LOCAL.toString(), "--handler-jar", jar.toString(), "--handler", handler));
+        arguments.addAll(List.of(more));
+        return arguments;
     }
 
     /** The tool in a JVM of its own; the login of {@code database} comes through the environment, as TETHER_DB_*. */

@@ -176,135 +176,37 @@ public record TetherConfig(
 
     /** A copy with other idempotency settings. */
     public TetherConfig withIdempotency(IdempotencySettings settings) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                maxStatementBytes,
-                settings,
-                fifoFailure,
-                stream,
-                credentials,
-                prime,
-                metricsNamespace,
-                shareConnections,
-                poolSize);
+        return copy(c -> c.idempotency = settings);
     }
 
     /** A copy with another FIFO failure rule. */
     public TetherConfig withFifoFailure(FifoFailure rule) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                maxStatementBytes,
-                idempotency,
-                rule,
-                stream,
-                credentials,
-                prime,
-                metricsNamespace,
-                shareConnections,
-                poolSize);
+        return copy(c -> c.fifoFailure = rule);
     }
 
     /** A copy replicating streams as {@code settings} say. */
     public TetherConfig withStream(StreamSettings settings) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                maxStatementBytes,
-                idempotency,
-                fifoFailure,
-                settings,
-                credentials,
-                prime,
-                metricsNamespace,
-                shareConnections,
-                poolSize);
+        return copy(c -> c.stream = settings);
     }
 
     /** A copy that keeps statements under {@code bytes}. */
     public TetherConfig withMaxStatementBytes(int bytes) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                bytes,
-                idempotency,
-                fifoFailure,
-                stream,
-                credentials,
-                prime,
-                metricsNamespace,
-                shareConnections,
-                poolSize);
+        return copy(c -> c.maxStatementBytes = bytes);
     }
 
     /** A copy that shares connections under pressure, or never does. */
     public TetherConfig withShareConnections(boolean share) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                maxStatementBytes,
-                idempotency,
-                fifoFailure,
-                stream,
-                credentials,
-                prime,
-                metricsNamespace,
-                share,
-                poolSize);
+        return copy(c -> c.shareConnections = share);
     }
 
     /** A copy that applies the migrations at init ({@code TETHER_DB_MIGRATE}), or not. */
     public TetherConfig withMigrate(boolean migrateAtInit) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrateAtInit,
-                maxStatementBytes,
-                idempotency,
-                fifoFailure,
-                stream,
-                credentials,
-                prime,
-                metricsNamespace,
-                shareConnections,
-                poolSize);
+        return copy(c -> c.migrate = migrateAtInit);
     }
 
     /** A copy that primes the hot path at init, or not. */
     public TetherConfig withPrime(boolean primeAtInit) {
-        return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                maxStatementBytes,
-                idempotency,
-                fifoFailure,
-                stream,
-                credentials,
-                primeAtInit,
-                metricsNamespace,
-                shareConnections,
-                poolSize);
+        return copy(c -> c.prime = primeAtInit);
     }
 
     /**
@@ -312,21 +214,63 @@ public record TetherConfig(
      * Lambda Managed Instances do; for tests and local runners.
      */
     public TetherConfig withPoolSize(int size) {
+        return copy(c -> c.poolSize = size);
+    }
+
+    /** This configuration with what {@code change} sets; the record's own checks run on the result. */
+    private TetherConfig copy(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new TetherConfig(
-                dbUrl,
-                dbUser,
-                dbPassword,
-                dialect,
-                migrate,
-                maxStatementBytes,
-                idempotency,
-                fifoFailure,
-                stream,
-                credentials,
-                prime,
-                metricsNamespace,
-                shareConnections,
-                size);
+                c.dbUrl,
+                c.dbUser,
+                c.dbPassword,
+                c.dialect,
+                c.migrate,
+                c.maxStatementBytes,
+                c.idempotency,
+                c.fifoFailure,
+                c.stream,
+                c.credentials,
+                c.prime,
+                c.metricsNamespace,
+                c.shareConnections,
+                c.poolSize);
+    }
+
+    /** The components of a configuration being copied, one to change per {@code withX}. */
+    private static final class Copy {
+        String dbUrl;
+        String dbUser;
+        String dbPassword;
+        SQLDialect dialect;
+        boolean migrate;
+        int maxStatementBytes;
+        IdempotencySettings idempotency;
+        FifoFailure fifoFailure;
+        StreamSettings stream;
+        CredentialSettings credentials;
+        boolean prime;
+        String metricsNamespace;
+        boolean shareConnections;
+        int poolSize;
+
+        Copy(TetherConfig from) {
+            dbUrl = from.dbUrl;
+            dbUser = from.dbUser;
+            dbPassword = from.dbPassword;
+            dialect = from.dialect;
+            migrate = from.migrate;
+            maxStatementBytes = from.maxStatementBytes;
+            idempotency = from.idempotency;
+            fifoFailure = from.fifoFailure;
+            stream = from.stream;
+            credentials = from.credentials;
+            prime = from.prime;
+            metricsNamespace = from.metricsNamespace;
+            shareConnections = from.shareConnections;
+            poolSize = from.poolSize;
+        }
     }
 
     /** The default pool of an environment that runs {@code concurrency} invocations at once. */
@@ -350,7 +294,7 @@ public record TetherConfig(
         }
         String size = trimmed(configured);
         if (size == null) {
-            return Math.min(concurrency, DEFAULT_MANAGED_POOL_SIZE);
+            return defaultPoolSize(concurrency);
         }
         int parsed;
         try {

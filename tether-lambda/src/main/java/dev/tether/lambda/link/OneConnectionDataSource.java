@@ -1,14 +1,10 @@
 package dev.tether.lambda.link;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * A data source that lends the link's one connection, for Flyway: every {@code getConnection()} is that connection,
@@ -16,7 +12,7 @@ import javax.sql.DataSource;
  * holds costs no second login and cannot wait on itself. Before each statement Flyway creates, {@code beforeStatement}
  * runs (the link bounds the statement by the time left, as it does for its own).
  */
-final class OneConnectionDataSource implements DataSource {
+final class OneConnectionDataSource extends LinkDataSource {
 
     /** Work before a statement is created on the lent connection. */
     @FunctionalInterface
@@ -62,41 +58,5 @@ final class OneConnectionDataSource implements DataSource {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("lends the link's connection only");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return false;
     }
 }

@@ -1,11 +1,7 @@
 package dev.tether.lambda.link;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * Where HikariCP gets its connections: Tether's {@link Connector}, each attempt bounded by
@@ -16,7 +12,7 @@ import javax.sql.DataSource;
  * refused at once spread their retries and one gets in as soon as a connection frees up; each waiting invocation
  * gives up at its own deadline. Every attempt, good or bad, is reported to the link.
  */
-final class PooledSource implements DataSource {
+final class PooledSource extends LinkDataSource {
 
     /** What the link learns of each attempt, and whether anybody still waits for a connection. */
     interface Attempts {
@@ -80,40 +76,9 @@ final class PooledSource implements DataSource {
         }
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("the login comes from Tether's configuration");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
     /** What one attempt takes at most, in seconds (the pool waits that long for an attempt when it shuts down). */
     @Override
     public int getLoginTimeout() {
         return (int) Math.max(1, DatabaseLink.CONNECT_TIMEOUT_MS / 1000);
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return false;
     }
 }

@@ -265,11 +265,11 @@ class InventoryHandlerIT {
         return invoke(handler, batch, 30_000);
     }
 
-    private static SQSBatchResponse invoke(InventoryHandler handler, List<Message> batch, int remainingMillis) {
+    static SQSBatchResponse invoke(InventoryHandler handler, List<Message> batch, int remainingMillis) {
         return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("inventory", remainingMillis));
     }
 
-    private static List<String> failed(SQSBatchResponse response) {
+    static List<String> failed(SQSBatchResponse response) {
         return response.getBatchItemFailures().stream()
                 .map(BatchItemFailure::getItemIdentifier)
                 .toList();

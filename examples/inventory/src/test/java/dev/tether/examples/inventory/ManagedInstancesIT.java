@@ -1,15 +1,14 @@
 package dev.tether.examples.inventory;
 
 import static dev.tether.examples.inventory.InventoryHandlerIT.adjusted;
+import static dev.tether.examples.inventory.InventoryHandlerIT.failed;
+import static dev.tether.examples.inventory.InventoryHandlerIT.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import dev.tether.lambda.InvocationContext;
 import dev.tether.lambda.config.TetherConfig;
 import dev.tether.testing.AppUser;
 import dev.tether.testing.Sql;
-import dev.tether.testing.SqsEvents;
 import dev.tether.testing.SqsEvents.Message;
 import dev.tether.testing.TestDatabase;
 import dev.tether.testing.TestDatabase.Database;
@@ -266,16 +265,6 @@ class ManagedInstancesIT {
 
     private CompletableFuture<SQSBatchResponse> async(InventoryHandler handler, List<Message> batch, int remaining) {
         return CompletableFuture.supplyAsync(() -> invoke(handler, batch, remaining), threads);
-    }
-
-    private static SQSBatchResponse invoke(InventoryHandler handler, List<Message> batch, int remainingMillis) {
-        return handler.handleRequest(SqsEvents.event(batch), new InvocationContext("inventory", remainingMillis));
-    }
-
-    private static List<String> failed(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream()
-                .map(BatchItemFailure::getItemIdentifier)
-                .toList();
     }
 
     private List<String> stock() {

@@ -67,31 +67,21 @@ public final class TransactionalIdempotency {
                     .noWait(),
             1);
 
-    private static final RepeatedRows RECORDS_INSERT = new RepeatedRows(
-            n -> RepeatedRows.insertRows(
-                    IdempotencyRecords.TABLE,
-                    List.of(
-                            IdempotencyRecords.ID,
-                            IdempotencyRecords.STATUS,
-                            IdempotencyRecords.EXPIRATION,
-                            IdempotencyRecords.IN_PROGRESS_EXPIRATION,
-                            IdempotencyRecords.RESPONSE_DATA,
-                            IdempotencyRecords.PAYLOAD_HASH),
-                    n),
-            6);
+    /** The columns an idempotency record is written with, by the insert of new keys and the upsert alike. */
+    private static final List<org.jooq.Field<?>> RECORD_COLUMNS = List.of(
+            IdempotencyRecords.ID,
+            IdempotencyRecords.STATUS,
+            IdempotencyRecords.EXPIRATION,
+            IdempotencyRecords.IN_PROGRESS_EXPIRATION,
+            IdempotencyRecords.RESPONSE_DATA,
+            IdempotencyRecords.PAYLOAD_HASH);
+
+    private static final RepeatedRows RECORDS_INSERT =
+            new RepeatedRows(n -> RepeatedRows.insertRows(IdempotencyRecords.TABLE, RECORD_COLUMNS, n), 6);
 
     private static final RepeatedRows RECORDS_UPSERT = new RepeatedRows(
             n -> {
-                var insert = RepeatedRows.insertRows(
-                        IdempotencyRecords.TABLE,
-                        List.of(
-                                IdempotencyRecords.ID,
-                                IdempotencyRecords.STATUS,
-                                IdempotencyRecords.EXPIRATION,
-                                IdempotencyRecords.IN_PROGRESS_EXPIRATION,
-                                IdempotencyRecords.RESPONSE_DATA,
-                                IdempotencyRecords.PAYLOAD_HASH),
-                        n);
+                var insert = RepeatedRows.insertRows(IdempotencyRecords.TABLE, RECORD_COLUMNS, n);
                 return insert.onDuplicateKeyUpdate()
                         .set(IdempotencyRecords.STATUS, excluded(IdempotencyRecords.STATUS))
                         .set(IdempotencyRecords.EXPIRATION, excluded(IdempotencyRecords.EXPIRATION))
